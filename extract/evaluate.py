@@ -1,0 +1,119 @@
+"""Score extracted facts against hand-checked gold facts: recall, precision, misses, extras.
+
+A gold fact is found when an extracted fact has the same council, period, measure, stage,
+unit and value, and the same category (fixed lists) or a clearly matching printed label
+(services, themes, remedies): the same words, ignoring case, punctuation and order, in
+the whole label, its last segment ('Member/Cllr Enquiries > MASH' -> 'MASH') or the gold's
+category slug ('winsford_children_in_need' = 'Children in Need > Winsford'). Each extracted
+fact can match one gold fact only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemas import FIXED_CATEGORIES, LABELLED_MEASURES, Fact, Measure
+
+VALUE_TOLERANCE = 1e-6
+
+
+@dataclass
+class GoldFile:
+    path: Path
+    source: str
+    authority_code: str
+    period: str
+    facts: list[dict]
+
+    @property
+    def stem(self) -> str:
+        return Path(self.source).stem
+
+
+@dataclass
+class Score:
+    name: str
+    gold: int
+    extracted: int
+    matched: list[tuple[dict, Fact]] = field(default_factory=list)
+    missed: list[dict] = field(default_factory=list)
+    extra: list[Fact] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return len(self.matched) / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        return len(self.matched) / self.extracted if self.extracted else (1.0 if not self.gold else 0.0)
+
+
+def load_gold(path: Path) -> GoldFile:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    for key in ("source", "authority_code", "period", "facts"):
+        if key not in data:
+            raise ValueError(f"{Path(path).name}: a gold file needs {key!r}")
+    return GoldFile(Path(path), data["source"], data["authority_code"], data["period"], data["facts"])
+
+
+def label_tokens(text: str | None) -> frozenset[str]:
+    if not text:
+        return frozenset()
+    text = text.casefold().replace("&", " and ").replace("’", "'")
+    text = re.sub(r"'s\b", "s", text)
+    return frozenset(re.findall(r"[a-z0-9]+", text))
+
+
+def labels_match(gold: dict, fact: Fact) -> bool:
+    measure = Measure(gold["measure"])
+    if measure in FIXED_CATEGORIES:
+        return gold.get("category") == fact.category
+    if measure not in LABELLED_MEASURES:
+        return True
+    raw = fact.category_raw or ""
+    segments = [s for s in raw.split(" > ") if s]
+    ours = {label_tokens(raw), label_tokens(segments[-1] if segments else raw)}
+    theirs = {label_tokens(gold.get("category_raw")), label_tokens((gold.get("category") or "").replace("_", " "))}
+    return bool(ours & theirs - {frozenset()})
+
+
+def _key_match(gold: dict, fact: Fact) -> bool:
+    return (
+        gold["authority_code"] == fact.authority_code
+        and gold["period"] == fact.period
+        and gold["measure"] == fact.measure.value
+        and (gold.get("stage") or None) == (fact.stage.value if fact.stage else None)
+        and gold["unit"] == fact.unit.value
+        and abs(float(gold["value"]) - fact.value) <= VALUE_TOLERANCE
+    )
+
+
+def score(name: str, facts: list[Fact], gold: list[dict]) -> Score:
+    result = Score(name=name, gold=len(gold), extracted=len(facts))
+    unused = list(facts)
+    for expected in gold:
+        match = next((f for f in unused if _key_match(expected, f) and labels_match(expected, f)), None)
+        if match is None:
+            result.missed.append(expected)
+        else:
+            result.matched.append((expected, match))
+            unused.remove(match)
+    result.extra = unused
+    return result
+
+
+def describe_gold(fact: dict) -> str:
+    parts = [fact["period"], fact["measure"], fact.get("stage") or "-", fact.get("category") or "-",
+             f"{fact['value']:g} {fact['unit']}"]
+    return " ".join(parts) + f"  «{fact.get('quote', '')[:80]}»"
+
+
+def describe_fact(fact: Fact) -> str:
+    parts = [fact.period, fact.measure.value, fact.stage.value if fact.stage else "-",
+             fact.category or (f"[{fact.category_raw}]" if fact.category_raw else "-"), f"{fact.value:g} {fact.unit.value}"]
+    if fact.authority_code:
+        parts.insert(0, fact.authority_code)
+    return " ".join(parts) + f"  «{fact.provenance.quote[:80]}»"

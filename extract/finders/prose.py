@@ -1,0 +1,534 @@
+"""Sentences and list items -> candidate facts.
+
+spaCy (a blank English pipeline: tokenizer, sentencizer and a Matcher for numbers) finds
+the sentences and the numbers in them. Each number is then read from the lexicon cues
+around it:
+
+* the words after it ("183 representations", "were not upheld", "within timeframe"),
+* the words before it back to the previous figure ("not upheld is 56%", "withdrawn (10)"),
+* the rest of the sentence ("Of the 52 valid complaints, the department responded to 34"),
+* the heading or the sentence that introduces a list.
+
+Numbers that are not figures (dates, section numbers, timescales like "20 working days",
+changes like "a decrease of 48", rates like "1% of active cases") are left out.
+A number after "compared with", "an improvement on" or "from" takes the meaning of the
+figure before it: "102 compliments ..., compared to 44 in 2020/21".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import spacy
+from spacy.matcher import Matcher
+from spacy.util import compile_infix_regex, filter_spans
+
+from extract.finders.context import BlockContext
+from extract.finders.reading import (
+    Candidate,
+    Reading,
+    resolve,
+    unit_allowed,
+    with_dominant_context,
+)
+from extract.finders.values import NUMBER_WORDS, to_number
+from extract.lexicon import Cue, Lexicon
+from normalise.periods import find_periods, shift
+from schemas import STAGED_MEASURES, Document, ListItem, Measure, Method, Paragraph, Stage, Unit
+
+CLAUSE_BREAK_RE = re.compile(r"[,;:]|\b(?:whereas|while|but|however|compared|than)\b", re.IGNORECASE)
+COMPARISON_RE = re.compile(
+    r"(?:compared\s+(?:to|with)|(?:an?\s+)?(?:increase|decrease|improvement|reduction|rise|fall|drop|change)\s+(?:on|from)"
+    r"|\b(?:up|down|rising|falling|increasing|decreasing|decreased|increased|reduced|fell|rose)\s+from|\bfrom|\bthan"
+    r"|\bthe\s+same\s+as|\bagainst|\bversus|\bvs\.?)\b[^,;]*$",
+    re.IGNORECASE,
+)
+FROM_TO_RE = re.compile(r"^\s*(?:(?:working\s+)?days?|cases?|complaints?|%)?[^,;.]{0,25}?\bto\s*$", re.IGNORECASE)
+SAME_AS_RE = re.compile(r"^[^.;]*?,?\s*the\s+same\s+as\s+(?:in|for)?\s*", re.IGNORECASE)
+DENOMINATOR_BEFORE_RE = re.compile(r"(?:\bof\s+(?:the|these|those|all)?|\bout\s+of|\bof\s+all\s+the)\s*$", re.IGNORECASE)
+DESTINATION_STAGE_RE = re.compile(
+    r"\b(?:progress|escalat|proceed|referr|mov|went|go|taken)\w*\s+(?:on\s+)?to\s+(?:an?\s+|the\s+)?"
+    r"(?:independent\s+|full\s+|formal\s+)?(?P<stage>stage\s*(?:1|2|3|one|two|three))",
+    re.IGNORECASE,
+)
+PAIR_BETWEEN_RE = re.compile(
+    r"\s*\(\s*|\s+of\s+(?:these|those|the)?\s*\d[\d,]*\s+(?:these\s+|those\s+)?[\w' ]{0,40}?\s*\(\s*", re.IGNORECASE
+)
+WITH_OUTCOME_RE = re.compile(r"\bwith\s+(?:an?\s+)?outcomes?\s+of\b", re.IGNORECASE)
+CHANGE_AFTER_RE = re.compile(
+    r"^\s*%?\s*(?:more|fewer|less|higher|lower|increase|decrease|reduction|rise|drop|up|down)\b", re.IGNORECASE
+)
+RATE_AFTER_RE = re.compile(
+    r"^\s*%?\s*of\s+(?:all\s+)?(?:(?:active|open)\s+cases|service\s+users|(?:the\s+)?population|children\s+(?:in|looked)|referrals)",
+    re.IGNORECASE,
+)
+RATE_BEFORE_RE = re.compile(r"\b(?:representing|equivalent\s+to|equates?\s+to|rate\s+of|per)\s*$", re.IGNORECASE)
+SHARE_OF_OUTCOME_RE = re.compile(r"^\s*%?\s*of\s+(?:the\s+|all\s+)?(?:not\s+|partially\s+|partly\s+)?upheld\b", re.IGNORECASE)
+YEAR_RE = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
+MONTH_RE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?\s*$",
+    re.IGNORECASE,
+)
+FREE_LIST_ITEM_RE = re.compile(
+    r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*(?:(?:were|was|are|is)\s+(?:to\s+)?|x\s+|[-–:]\s*)?(?P<label>[A-Za-z].*?)\s*\.?\s*$"
+)
+LABEL_FIRST_ITEM_RE = re.compile(r"^\s*(?P<label>[A-Za-z][^:\-–]*?)\s*[:\-–]\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\.?\s*$")
+PRONOUN_LABEL_RE = re.compile(r"^(?:were|was|are|is|of|in|for|to|at|and|or|the)\b", re.IGNORECASE)
+TIMESCALE_STAGE = (
+    (re.compile(r"\b(?:10|ten|20|twenty)[\s-]+(?:working\s+)?days?\b", re.IGNORECASE), Stage.STAGE1),
+    (re.compile(r"\b(?:25|twenty-five|65|sixty-five)[\s-]+(?:working\s+)?days?\b", re.IGNORECASE), Stage.STAGE2),
+)
+QUOTE_CHARS = 320
+#: What a report counts; a list label naming one of these is a count, not a service or theme.
+COUNTED_BASES = frozenset({"complaints", "compliments", "enquiries", "representations", "lgsco", "concerns", "adr"})
+#: Words after a number that do not stop it from counting one of our things ('5 were upheld').
+FUNCTION_WORDS = frozenset(
+    "were was is are have has had been being of in at on for to from with by within and or per out which who that "
+    "this these those all the a an so as it they there than compared".split()
+)
+NOUN_WINDOW_WORDS = 5
+
+
+@dataclass
+class Figure:
+    start: int
+    end: int
+    value: float
+    unit: Unit
+    text: str
+    partner: "Figure | None" = None
+
+    @property
+    def span_end(self) -> int:
+        return max(self.end, self.partner.end) if self.partner else self.end
+
+
+@dataclass
+class SentenceReading:
+    reading: Reading
+    period: str | None
+    inherited: bool = False
+    extra: list[tuple[Reading, str | None]] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> tuple[spacy.language.Language, Matcher]:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    # '7(13%)' is a count and a percentage: split at the bracket as a person reads it
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[0-9])[\(\)](?=[0-9%])", r"(?<=[0-9%])\)"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    matcher = Matcher(nlp.vocab)
+    matcher.add("MONEY", [[{"ORTH": {"IN": ["£", "$"]}}, {"LIKE_NUM": True}]])
+    matcher.add("PERCENT", [[{"LIKE_NUM": True}, {"ORTH": "%"}]])
+    matcher.add("NUMBER", [[{"LIKE_NUM": True}]])
+    return nlp, matcher
+
+
+def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon) -> list[Candidate]:
+    nlp, matcher = _pipeline()
+    found: list[Candidate] = []
+    for block in doc.blocks:
+        if not isinstance(block, (Paragraph, ListItem)):
+            continue
+        ctx = contexts[block.index]
+        method = Method.LIST if isinstance(block, ListItem) else Method.TEXT
+        if isinstance(block, ListItem):
+            labelled = _free_label_item(block, ctx, lexicon)
+            if labelled is not None:
+                found.extend(labelled)
+                continue
+        spacy_doc = nlp(block.text)
+        for sentence in spacy_doc.sents:
+            found.extend(
+                _SentenceFinder(sentence, matcher, block, ctx, lexicon, method, block_start=sentence.start_char == 0).run()
+            )
+    return found
+
+
+def _free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> list[Candidate] | None:
+    """'1 Early Help' under 'the following service areas:'; '36% were to provide an apology' under 'remedies'."""
+    intro = ctx.intro_info
+    if intro is None:
+        return None
+    dimension = intro.dimension if intro.dimension in {"service", "theme", "remedy"} else None
+    if "remedies" in intro.bases:
+        dimension = "remedy"
+    if dimension is None:
+        return None
+    match = FREE_LIST_ITEM_RE.match(block.text) or LABEL_FIRST_ITEM_RE.match(block.text)
+    if not match:
+        return None
+    label = match.group("label").strip(" .;:")
+    if not label or PRONOUN_LABEL_RE.match(label) or set(lexicon.bases_in(label)) & COUNTED_BASES and dimension != "remedy":
+        return None  # '4 complaints (...)' counts complaints; it is not a label
+    number = match.group("num").replace(" ", "")
+    unit = Unit.PERCENT if number.endswith("%") else Unit.COUNT
+    value = to_number(number.rstrip("%"))
+    reading = Reading(base="remedies" if dimension == "remedy" else (intro.base or "complaints"),
+                      stage=intro.stage, label_dim=dimension, label=label,
+                      qualifiers=intro.qualifiers & {"upheld"})
+    resolved = resolve(reading)
+    if resolved is None:
+        return []
+    measure, category = resolved
+    if not unit_allowed(measure, unit) or ctx.period is None:
+        return []
+    return [
+        Candidate(
+            period=ctx.period, measure=measure, stage=reading.stage if measure in STAGED_MEASURES else None,
+            category=category, category_raw=label, value=value, unit=unit, quote=block.text,
+            method=Method.LIST, block=block.index, page=block.page, line=block.line, confidence=0.85,
+            rule="list:labelled",
+        )
+    ]
+
+
+class _SentenceFinder:
+    def __init__(self, sentence, matcher: Matcher, block, ctx: BlockContext, lexicon: Lexicon, method: Method,
+                 block_start: bool):
+        self.sentence = sentence
+        self.text = sentence.text
+        self.matcher = matcher
+        self.block, self.ctx, self.lexicon, self.method = block, ctx, lexicon, method
+        self.block_start = block_start
+        self.cues = lexicon.cues(self.text)
+        self.periods = find_periods(self.text)
+
+    # -- numbers ---------------------------------------------------------------------------
+
+    def figures(self) -> list[Figure]:
+        sentence_doc = self.sentence.as_doc()
+        spans = filter_spans([sentence_doc[s:e] for _, s, e in self.matcher(sentence_doc)])
+        found: list[Figure] = []
+        for span in sorted(spans, key=lambda s: s.start_char):
+            start, end = span.start_char, span.end_char
+            text = span.text
+            number_text = re.sub(r"[£$%\s]", "", text)
+            value = _number_value(number_text)
+            if value is None:
+                continue
+            unit = Unit.GBP if text[:1] in "£$" else Unit.PERCENT if text.endswith("%") else Unit.COUNT
+            figure = Figure(start, end, value, unit, text)
+            if self._not_a_figure(figure, number_text):
+                continue
+            found.append(figure)
+        return self._pair(found)
+
+    def _not_a_figure(self, figure: Figure, number_text: str) -> bool:
+        before, after = self.text[: figure.start], self.text[figure.end:]
+        if any(m.start <= figure.start < m.end for m in self.periods):
+            return True
+        if YEAR_RE.match(number_text) and figure.unit is Unit.COUNT:
+            return True
+        if MONTH_RE.search(before) or re.match(r"^\s*(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", after):
+            return True
+        if self.block_start and figure.start == 0 and re.match(r"^\d+\.\d+", self.text):
+            return True  # a section number opening the paragraph: '1.3 All of the 4 complaints'
+        if re.match(r"^\s*[-–]\s*\w", after) and figure.unit is Unit.COUNT and not re.match(r"^\s*[-–]\s*\d", after):
+            return True  # '3-stage process', 'six-weekly'
+        if self.lexicon.is_change(before) or CHANGE_AFTER_RE.match(after):
+            return True
+        if RATE_BEFORE_RE.search(before) or RATE_AFTER_RE.match(after):
+            return True
+        if SHARE_OF_OUTCOME_RE.match(after):
+            return True  # '57% of upheld complaints had ...' is a share of upheld complaints
+        if self.lexicon.is_not_a_count(before, after):
+            return not self._average_days(figure, before, after)
+        return self._counts_something_else(figure, after)
+
+    def _counts_something_else(self, figure: Figure, after: str) -> bool:
+        """'two routes', '3 panel members': the word after the number is a noun the lexicon does not know."""
+        words = re.findall(r"[A-Za-z][\w'’/-]*|[^\sA-Za-z]", after)
+        if not words or not words[0][0].isalpha() or words[0].lower() in FUNCTION_WORDS:
+            return False
+        window_end = figure.end + len(" ".join(words[:NOUN_WINDOW_WORDS])) + 3
+        return not any(
+            c.kind in {"base", "category", "stage"} and figure.end <= c.start < window_end for c in self.cues
+        )
+
+    def _average_days(self, figure: Figure, before: str, after: str) -> bool:
+        """'was 14 working days' after 'the average number of days' is a figure, not a timescale."""
+        if not re.match(r"^\s*(?:working\s+)?days?\b", after) or re.search(r"\bwithin\s*$", before):
+            return False
+        return self.lexicon.has("average_days", self.text[: figure.start]) or bool(
+            re.search(r"\bthe\s*$", before) and self.lexicon.has("average_days", self.text)
+        )
+
+    def _pair(self, figures: list[Figure]) -> list[Figure]:
+        """'9 (10%)', '37% (7)', '6 of these 9 complaints (67%)': a count and its percentage are one reading."""
+        kept = [f for f in figures if not self._is_denominator(f, figures)]
+        paired: list[Figure] = []
+        skip = set()
+        for i, figure in enumerate(kept):
+            if i in skip:
+                continue
+            following = kept[i + 1] if i + 1 < len(kept) else None
+            if following is not None and {figure.unit, following.unit} == {Unit.COUNT, Unit.PERCENT}:
+                between = self.text[figure.end:following.start]
+                if PAIR_BETWEEN_RE.fullmatch(between):
+                    figure.partner = following
+                    skip.add(i + 1)
+            paired.append(figure)
+        return paired
+
+    def _is_denominator(self, figure: Figure, figures: list[Figure]) -> bool:
+        before = self.text[: figure.start]
+        if not DENOMINATOR_BEFORE_RE.search(before):
+            return False
+        if re.match(r"^\s*of\s+(?:the|these|those|all)?\s*$", before, re.IGNORECASE):
+            return True  # 'Of the 52 valid complaints, ...'
+        previous = [f for f in figures if f.span_end <= figure.start]
+        return bool(previous) and len(self.text[previous[-1].span_end:figure.start].split()) <= 3
+
+    # -- reading a figure ----------------------------------------------------------------
+
+    def run(self) -> list[Candidate]:
+        figures = self.figures()
+        found: list[Candidate] = []
+        previous: SentenceReading | None = None
+        claimed: set[int] = set()
+        for index, figure in enumerate(figures):
+            left_start = figures[index - 1].span_end if index else 0
+            right_end = figures[index + 1].start if index + 1 < len(figures) else len(self.text)
+            reading = self.read(figure, left_start, right_end, previous, claimed)
+            if reading is None:
+                continue
+            found.extend(self.candidates(figure, reading))
+            previous = reading
+        return found
+
+    def _cues(self, start: int, end: int, kind: str | None = None) -> list[Cue]:
+        return [c for c in self.cues if c.start >= start and c.end <= end and (kind is None or c.kind == kind)]
+
+    def _clause_end(self, start: int, end: int) -> int:
+        match = CLAUSE_BREAK_RE.search(self.text, start, end)
+        return match.start() if match else end
+
+    def _clause_start(self, start: int, end: int) -> int:
+        last = start
+        for match in CLAUSE_BREAK_RE.finditer(self.text, start, end):
+            last = match.end()
+        return last
+
+    def read(self, figure: Figure, left_start: int, right_end: int, previous: SentenceReading | None,
+             claimed: set[int]) -> SentenceReading | None:
+        fig_end = figure.end  # the words between a count and its paired percentage belong to both
+        right_clause = self._clause_end(fig_end, right_end)
+        left_clause = self._clause_start(left_start, figure.start)
+        left_text = self.text[left_start:figure.start]
+        comparison = previous is not None and (
+            COMPARISON_RE.search(left_text) is not None or FROM_TO_RE.match(left_text) is not None
+        )
+
+        reading = Reading()
+        spanning = [c for c in self.cues if c.kind == "base" and c.start <= figure.start < c.end]
+        right_bases = self._cues(fig_end, right_clause, "base") or self._cues(fig_end, right_end, "base")
+        left_bases = self._cues(left_start, figure.start, "base")
+        sentence_bases = [c for c in self.cues if c.kind == "base" and c.end <= figure.start] or [
+            c for c in self.cues if c.kind == "base" and c.start >= fig_end
+        ]
+        if spanning:
+            reading.base = spanning[0].value
+        elif right_bases:
+            reading.base = self._by_priority(right_bases, near=fig_end)
+        elif left_bases:
+            reading.base = max(left_bases, key=lambda c: c.end).value
+        elif comparison:
+            reading.base = previous.reading.base
+        elif sentence_bases:
+            before = [c for c in sentence_bases if c.end <= figure.start]
+            reading.base = (max(before, key=lambda c: c.end) if before else sentence_bases[0]).value
+        elif self.method is Method.LIST and self.ctx.bases:
+            reading.base = self.ctx.bases[0]
+        reading = with_dominant_context(reading, self.ctx.bases if self.ctx.heading_info else [], fill_missing=False)
+
+        qualifier_cues = self._cues(left_clause, figure.start, "qualifier") + self._cues(fig_end, right_end, "qualifier")
+        reading.qualifiers = {c.value for c in qualifier_cues}
+        if comparison and not right_bases and not left_bases:
+            reading.qualifiers |= previous.reading.qualifiers
+        if reading.base is None and comparison:
+            return None
+
+        self._read_category(reading, figure, left_clause, fig_end, right_clause, right_end)
+        if comparison and reading.category_dim is None and not right_bases and previous.reading.category_dim:
+            reading.category_dim, reading.category, reading.label = (
+                previous.reading.category_dim, previous.reading.category, previous.reading.label)
+        reading.stage = self._stage(figure, left_clause, fig_end, right_clause, right_end)
+        if reading.stage is None and comparison:
+            reading.stage = previous.reading.stage
+        period = self._period(figure, left_clause, fig_end, right_clause, claimed)
+        result = SentenceReading(reading, period, inherited=comparison)
+        same_as = SAME_AS_RE.match(self.text[fig_end:])
+        if same_as:
+            later = [m for m in self.periods if m.start >= fig_end + same_as.end() - 1]
+            if later and later[0].start - (fig_end + same_as.end()) <= 2:
+                result.extra.append((reading, later[0].period))
+        return result
+
+    def _by_priority(self, cues: list[Cue], near: int) -> str:
+        """Within the words after a number, the most specific base wins ('enquiries from the Ombudsman')."""
+        order = [base for base, _ in self.lexicon.bases]
+        first_clause = [c for c in cues if c.start - near < 60] or cues
+        return min(first_clause, key=lambda c: (order.index(c.value), c.start)).value
+
+    def _read_category(self, reading: Reading, figure: Figure, left_clause: int, fig_end: int, right_clause: int,
+                       right_end: int) -> None:
+        text = self.text
+        right = self._cues(fig_end, right_end, "category")
+        left = self._cues(left_clause, figure.start, "category")
+        if self._cues(left_clause, right_end, "qualifier") and any(
+            c.value == "combined_outcome" for c in self._cues(left_clause, right_end, "qualifier")
+        ):
+            reading.qualifiers.add("combined_outcome")
+            return
+        wanted = ["outcome", "response_time", "enquiry_type", "complainant", "channel"]
+        for dimension in wanted:
+            candidates = [c for c in right if c.value.startswith(dimension + ":")]
+            candidates += sorted((c for c in left if c.value.startswith(dimension + ":")), key=lambda c: -c.end)
+            if dimension == "complainant":
+                candidates = [c for c in candidates if re.search(r"\bfrom\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}$", text[max(0, c.start - 30):c.start])]
+                candidates = candidates[:1] if candidates and self._first_from(fig_end, right_end) == candidates[0].start else []
+            if dimension == "channel":
+                candidates = [c for c in candidates if self._channel_cue_applies(c, fig_end, right_end)]
+            if dimension == "enquiry_type" and reading.base != "enquiries":
+                continue
+            if dimension == "outcome":
+                candidates = [c for c in candidates if not re.search(r"\bof\s*$", text[max(0, c.start - 8):c.start])]
+            if candidates:
+                cue = candidates[0]
+                reading.category_dim, reading.category = dimension, cue.value.split(":", 1)[1]
+                reading.label = cue.text
+                return
+
+    def _first_from(self, start: int, end: int) -> int | None:
+        match = re.search(r"\bfrom\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}", self.text[start:end])
+        if not match:
+            return None
+        following = [c.start for c in self.cues if c.kind == "category" and c.start >= start + match.start()]
+        return min(following) if following else None
+
+    def _channel_cue_applies(self, cue: Cue, start: int, end: int) -> bool:
+        """A channel is read from 'via/by/through <channel>' (the first such phrase) or a verb ('emailed')."""
+        if re.match(r"(?i)e-?mailed|telephoned|phoned|wrote", cue.text):
+            return True
+        via = re.search(r"\b(?:via|by|through|using|over)\s+(?:an?\s+|the\s+|our\s+)?", self.text[start:end])
+        return via is not None and start + via.end() == cue.start
+
+    def _stage(self, figure: Figure, left_clause: int, fig_end: int, right_clause: int, right_end: int) -> Stage | None:
+        destination = DESTINATION_STAGE_RE.search(self.text, fig_end, right_end)
+        if destination:
+            return self.lexicon.stage_of(destination.group("stage"))
+        for cues in (
+            self._cues(fig_end, right_clause, "stage"),
+            sorted(self._cues(left_clause, figure.start, "stage"), key=lambda c: -c.end),
+            self._cues(fig_end, right_end, "stage"),
+        ):
+            if cues:
+                return Stage(cues[0].value)
+        stages = {c.value for c in self.cues if c.kind == "stage"}
+        if len(stages) == 1:
+            return Stage(stages.pop())
+        return self.ctx.stage
+
+    def _period(self, figure: Figure, left_clause: int, fig_end: int, right_clause: int, claimed: set[int]) -> str | None:
+        """The year next to the number: after it in its clause, else before it; else the context's."""
+        for mention in self.periods:
+            if fig_end <= mention.start < right_clause and id(mention) not in claimed:
+                if self.lexicon.is_origin(self.text[:mention.start]) and any(
+                    m.start > mention.start and m.start < right_clause for m in self.periods
+                ):
+                    continue  # 'complaints from 2015-16 escalated in 2016-17'
+                claimed.add(id(mention))
+                return mention.period
+        relative = [c for c in self.cues if c.kind == "period"]
+        for cue in relative:
+            if fig_end <= cue.start < right_clause:
+                return self._relative(cue.value)
+        before = [m for m in self.periods if left_clause <= m.start and m.end <= figure.start and id(m) not in claimed]
+        before_relative = [c for c in relative if left_clause <= c.start and c.end <= figure.start]
+        nearest = max(
+            [(m.end, m.period) for m in before] + [(c.end, self._relative(c.value)) for c in before_relative],
+            default=None,
+        )
+        if nearest is not None:
+            return nearest[1]
+        sentence_periods = [m for m in self.periods if id(m) not in claimed and not self.lexicon.is_origin(self.text[:m.start])]
+        if len({m.period for m in sentence_periods}) == 1 and sentence_periods[0].start < figure.start:
+            return sentence_periods[0].period
+        return self.ctx.period
+
+    def _relative(self, value: str) -> str | None:
+        period = self.ctx.document_period
+        if period is None:
+            return None
+        return shift(period, -1) if value == "previous" else period
+
+    # -- candidates ------------------------------------------------------------------------
+
+    def candidates(self, figure: Figure, result: SentenceReading) -> list[Candidate]:
+        found: list[Candidate] = []
+        readings = [(result.reading, result.period)] + result.extra
+        for reading, period in readings:
+            for fig in [figure] + ([figure.partner] if figure.partner else []):
+                found.extend(self._candidate(fig, reading, period, result.inherited))
+        if WITH_OUTCOME_RE.search(self.text, figure.span_end) and result.reading.category_dim is None:
+            outcome = [c for c in self._cues(figure.span_end, len(self.text), "category") if c.value.startswith("outcome:")]
+            if outcome:
+                extra = replace(result.reading, category_dim="outcome", category=outcome[0].value.split(":")[1],
+                                label=outcome[0].text, qualifiers=set(result.reading.qualifiers))
+                found.extend(self._candidate(figure, extra, result.period, result.inherited))
+        return found
+
+    def _candidate(self, figure: Figure, reading: Reading, period: str | None, inherited: bool) -> list[Candidate]:
+        if period is None:
+            return []
+        unit = figure.unit
+        if "average_days" in reading.qualifiers and unit is Unit.COUNT:
+            unit = Unit.DAYS
+        reading = replace(reading, money=unit is Unit.GBP)
+        resolved = resolve(reading)
+        if resolved is None:
+            return []
+        measure, category = resolved
+        if not unit_allowed(measure, unit):
+            return []
+        stage = reading.stage if measure in STAGED_MEASURES else None
+        if stage is None and measure in {Measure.COMPLAINTS_BY_RESPONSE_TIME, Measure.COMPLAINTS_IN_TIMESCALE}:
+            stage = self._timescale_stage(category)
+        return [
+            Candidate(
+                period=period, measure=measure, stage=stage, category=category,
+                category_raw=reading.label if category is not None else None,
+                value=figure.value, unit=unit, quote=self._quote(figure), method=self.method,
+                block=self.block.index, page=self.block.page, line=self.block.line,
+                confidence=0.75 if inherited else 0.8, rule="prose:compared" if inherited else "prose",
+            )
+        ]
+
+    def _timescale_stage(self, category: str | None) -> Stage | None:
+        """Within 10 or 20 working days is the stage 1 timescale; 25 or 65, stage 2's."""
+        if category in {"within_10_days", "within_20_days"}:
+            return Stage.STAGE1
+        for pattern, stage in TIMESCALE_STAGE:
+            if pattern.search(self.text):
+                return stage
+        return None
+
+    def _quote(self, figure: Figure) -> str:
+        text = self.text.strip()
+        if len(text) <= QUOTE_CHARS:
+            return text
+        start = max(0, figure.start - QUOTE_CHARS // 2)
+        return ("…" if start else "") + text[start:start + QUOTE_CHARS].strip() + "…"
+
+
+def _number_value(text: str) -> float | None:
+    lowered = text.lower()
+    if lowered in NUMBER_WORDS:
+        return float(NUMBER_WORDS[lowered])
+    if re.fullmatch(r"\d[\d,]*(?:\.\d+)?", text):
+        return to_number(text)
+    return None

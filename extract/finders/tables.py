@@ -1,0 +1,423 @@
+"""Tables -> candidate facts.
+
+A table is read the way a person reads it: the header rows give the columns (often
+years: '2016/2017  2017/2018', sometimes measures: 'Upheld | Not upheld | Total'), the
+corner cell and the caption say what the rows are ('Service Area', 'Complaint outcome –
+Stage 1', 'Council'), bold or italic rows nest labels ('Children in Care' > 'Winsford').
+Each figure cell then becomes a candidate whose measure is resolved from those labels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.finders.context import BlockContext
+from extract.finders.reading import (
+    Candidate,
+    Reading,
+    clean_label,
+    resolve,
+    unit_allowed,
+    with_dominant_context,
+)
+from extract.finders.values import is_signed_change, parse_cell
+from extract.lexicon import FIXED_DIMENSIONS, LabelInfo, Lexicon
+from normalise.periods import is_period_label, parse_period
+from schemas import Cell, Document, Method, Stage, Table, Unit
+from extract.readers.common import is_blank_value, looks_numeric
+
+MAX_HEADER_ROWS = 3
+FIXED_DIM_VOTE = 0.6  # share of row labels that must name categories of one breakdown
+SERVICE_VOTE = 0.5  # share of row labels that must look like services
+CONTEXT_QUALIFIERS = frozenset({"in_timescale", "average_days"})
+FREE_DIMENSIONS = frozenset({"service", "theme", "remedy"})
+
+
+@dataclass
+class Grid:
+    """A table squared up: header rows, data rows, and what the header says of each column."""
+
+    header: list[list[Cell]]
+    data: list[list[Cell]]
+    width: int
+    column_labels: list[str] = field(default_factory=list)
+    column_periods: list[str | None] = field(default_factory=list)
+
+
+def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon) -> list[Candidate]:
+    found: list[Candidate] = []
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            ctx = contexts[block.index]
+            for part, rows in enumerate(split_side_by_side(block.rows, lexicon)):
+                found.extend(read_table(rows, block, ctx, lexicon, group=f"table{block.index}.{part}"))
+    return found
+
+
+def split_side_by_side(rows: list[list[Cell]], lexicon: Lexicon) -> list[list[list[Cell]]]:
+    """Two lists printed side by side ('Service Area (2023/24) | Total | Service Area (2022/23) | Total')."""
+    width = max(len(r) for r in rows)
+    header = [c.text for c in rows[0]] + [""] * (width - len(rows[0]))
+    if width >= 4 and width % 2 == 0:
+        half = width // 2
+        left, right = header[:half], header[half:]
+
+        def strip_period(text: str) -> str:
+            return re.sub(r"[\s()]+", " ", re.sub(r"\d{4}\s*[/-]\s*\d{2,4}", "", text)).strip().lower()
+
+        if [strip_period(t) for t in left] == [strip_period(t) for t in right] and left != right and left[0]:
+            padded = [r + [Cell(text="")] * (width - len(r)) for r in rows]
+            return [[r[:half] for r in padded], [r[half:] for r in padded]]
+    return [rows]
+
+
+def square(rows: list[list[Cell]]) -> Grid:
+    width = max(len(r) for r in rows)
+    padded = [r + [Cell(text="")] * (width - len(r)) for r in rows]
+    header: list[list[Cell]] = []
+    for row in padded[:MAX_HEADER_ROWS]:
+        if _is_data_row(row):
+            break
+        if not any(c.text and not is_blank_value(c.text) for c in row[1:]):
+            break  # a sub-heading, or a row of blanks: data, not header
+        header.append(row)
+    data = padded[len(header):]
+    grid = Grid(header=header, data=data, width=width)
+    grid.column_labels, grid.column_periods = _columns(header, width)
+    return grid
+
+
+def _is_data_row(row: list[Cell]) -> bool:
+    return any(parse_cell(c.text) or is_signed_change(c.text) for c in row[1:]) or looks_numeric(row[0].text)
+
+
+def _columns(header: list[list[Cell]], width: int) -> tuple[list[str], list[str | None]]:
+    labels = [""] * width
+    for r, row in enumerate(header):
+        carry = ""
+        for j in range(1, width):
+            text = row[j].text
+            if not text and r < len(header) - 1 and carry:
+                text = carry  # a title spanning the columns below it
+            elif text:
+                carry = text
+            if text:
+                labels[j] = f"{labels[j]} {text}".strip()
+    periods: list[str | None] = [parse_period(label) if label else None for label in labels]
+    if any(periods[1:]):
+        last = None
+        for j in range(1, width):
+            if periods[j] is None and last is not None and labels[j] and not is_period_label(labels[j]):
+                periods[j] = last  # 'Upheld' after 'Volume Closed 2023/24' is for 2023/24
+            elif periods[j] is not None:
+                last = periods[j]
+    return labels, periods
+
+
+def _context_infos(ctx: BlockContext, lexicon: Lexicon) -> list[LabelInfo]:
+    """The caption (nearest heading) first, then the section heading above it."""
+    return [lexicon.label(text) for text in reversed(ctx.trail[-2:])]
+
+
+def read_table(rows: list[list[Cell]], block: Table, ctx: BlockContext, lexicon: Lexicon, group: str) -> list[Candidate]:
+    rows = [r for r in rows if any(c.text for c in r)]
+    if not rows:
+        return []
+    grid = square(rows)
+    corner = lexicon.label(clean_label(grid.header[0][0].text)) if grid.header else LabelInfo(text="")
+    context = _context_infos(ctx, lexicon)
+    if corner.dimension == "unsupported":
+        return []
+    reader = _TableReader(grid, block, ctx, lexicon, corner, context, group)
+    return reader.read()
+
+
+class _TableReader:
+    def __init__(self, grid: Grid, block: Table, ctx: BlockContext, lexicon: Lexicon, corner: LabelInfo,
+                 context: list[LabelInfo], group: str):
+        self.grid, self.block, self.ctx, self.lexicon = grid, block, ctx, lexicon
+        self.corner, self.context, self.group = corner, context, group
+        self.context_bases = context[0].bases if context else []  # the caption or nearest heading rules
+        self.column_infos = [lexicon.label(label) if label else LabelInfo(text="") for label in grid.column_labels]
+
+    # -- what the table is --------------------------------------------------------------
+
+    def mode(self) -> str:
+        data = [r for r in self.grid.data if r[0].text]
+        if self.grid.data and looks_numeric(self.grid.data[0][0].text):
+            return "record"
+        period_rows = [r for r in data if is_period_label(clean_label(r[0].text))]
+        others = [r for r in data if r not in period_rows and not self.lexicon.has("change", r[0].text)]
+        if period_rows and not others:
+            return "period_rows"
+        return "labels"
+
+    def context_value(self, attribute: str):
+        for info in self.context:
+            value = getattr(info, attribute)
+            if value:
+                return value
+        return None
+
+    def row_dimension(self, labels: list[str]) -> str | None:
+        if self.corner.dimension:
+            return self.corner.dimension
+        counted = [label for label in labels if label and not self.lexicon.has("total", label)]
+        if not counted:
+            return None
+        best, best_count = None, 0
+        for dimension in FIXED_DIMENSIONS:
+            count = sum(1 for label in counted if self.lexicon.category(dimension, label))
+            if count > best_count:
+                best, best_count = dimension, count
+        if best and best_count >= max(2, FIXED_DIM_VOTE * len(counted)):
+            return best
+        for info in self.context:
+            if info.dimension in FREE_DIMENSIONS | set(FIXED_DIMENSIONS) | {"council"}:
+                return info.dimension
+        if sum(1 for label in counted if self.lexicon.looks_like_service(label)) >= SERVICE_VOTE * len(counted):
+            return "service" if len(counted) > 1 else None
+        return None
+
+    # -- reading ------------------------------------------------------------------------
+
+    def read(self) -> list[Candidate]:
+        mode = self.mode()
+        if mode == "period_rows":
+            return self.read_period_rows()
+        if mode == "record":
+            return self.read_record()
+        return self.read_labelled_rows()
+
+    def base_reading(self) -> Reading:
+        """What the caption, section heading and corner cell say of every figure."""
+        reading = Reading()
+        reading.base = self.corner.base or self.context_value("base")
+        reading.stage = self.corner.stage or (self.context[0].stage if self.context else None)
+        for info in self.context:
+            reading.qualifiers |= info.qualifiers & CONTEXT_QUALIFIERS
+        return reading
+
+    def read_period_rows(self) -> list[Candidate]:
+        """Years down the side, measures or categories across the top."""
+        found = []
+        outcome_columns = [j for j in range(1, self.grid.width) if "outcome" in self.column_infos[j].categories]
+        for row in self.grid.data:
+            label = clean_label(row[0].text)
+            period = parse_period(label)
+            if period is None:
+                continue
+            for j in range(1, self.grid.width):
+                info = self.column_infos[j]
+                reading = self.base_reading()
+                if self.lexicon.has("total", info.text):
+                    if len(outcome_columns) >= 2:
+                        reading.base = "complaints"  # an outcome table's total is the complaints at that stage
+                    else:
+                        continue
+                else:
+                    self.apply_label(reading, info, allow_category=True)
+                found.extend(self.cell(row, j, reading, period, column=info.text))
+        return found
+
+    def read_record(self) -> list[Candidate]:
+        """Headers over a single row of figures, no label column."""
+        found = []
+        row = self.grid.data[0]
+        for j in range(self.grid.width):
+            label = clean_label(self.grid.header[0][j].text) if self.grid.header else ""
+            info = self.lexicon.label(label)
+            reading = self.base_reading()
+            self.apply_label(reading, info, allow_category=True)
+            if "adr" in self.context_bases and reading.category_dim:
+                continue  # 'cases satisfactorily resolved' in an ADR table is not a complaint outcome
+            found.extend(self.cell(row, j, reading, info.period or self.ctx.period, column=label))
+        return found
+
+    def read_labelled_rows(self) -> list[Candidate]:
+        labels = [clean_label(r[0].text) for r in self.grid.data]
+        dimension = self.row_dimension(labels)
+        if dimension == "unsupported":
+            return []
+        multi_base = len({b for label in labels for b in self.lexicon.bases_in(label)[:1]}) >= 2
+        group = self._first_group()
+        prefix = self._corner_prefix(dimension)
+        italic_rows = any(r[0].italic for r in self.grid.data)
+        parent: str | None = None
+        found = []
+        for index, row in enumerate(self.grid.data):
+            label = clean_label(row[0].text)
+            if not label:
+                continue
+            if self.lexicon.has("change", label):
+                continue
+            value_cells = row[1:]
+            filled = [c for c in value_cells if c.text]
+            if not filled:
+                group, parent = label, label
+                continue
+            following = self.grid.data[index + 1] if index + 1 < len(self.grid.data) else None
+            if row[0].bold and len(filled) * 2 < len(value_cells) and following is not None and not following[0].bold:
+                group, parent = label, label  # a bold sub-heading with a stray figure
+                continue
+            if italic_rows:
+                path = f"{parent} > {label}" if row[0].italic and parent else label
+                if not row[0].italic:
+                    parent = label
+            elif row[0].bold:
+                group, path = None, label
+            else:
+                path = f"{group} > {label}" if group else label
+            if prefix:
+                path = f"{prefix} > {path}"
+            found.extend(self.read_row(row, label, path, dimension, multi_base))
+        return found
+
+    def _first_group(self) -> str | None:
+        """A label in the corner of a second header row opens the first group of rows."""
+        for row in self.grid.header[1:]:
+            if row[0].text:
+                return clean_label(row[0].text)
+        return None
+
+    def _corner_prefix(self, dimension: str | None) -> str | None:
+        corner = self.corner
+        if dimension in FREE_DIMENSIONS and corner.text and not corner.dimension and (corner.bases or corner.categories):
+            return corner.text
+        return None
+
+    def read_row(self, row: list[Cell], label: str, path: str, dimension: str | None, multi_base: bool) -> list[Candidate]:
+        info = self.lexicon.label(label)
+        row_period = info.period
+        found = []
+        for j in range(1, self.grid.width):
+            column = self.column_infos[j]
+            reading = self.base_reading()
+            self.apply_label(reading, column, allow_category=dimension in (None, "council", "stage"))
+            authority = None
+            if self.lexicon.has("total", label):
+                if dimension is None and multi_base:
+                    reading.base, reading.category_dim, reading.category = "representations", None, None
+                elif dimension == "outcome":
+                    reading.base, reading.category_dim, reading.category = "complaints", None, None
+                else:
+                    continue
+            elif dimension is None:
+                self.apply_label(reading, info, allow_category=True)
+            elif dimension == "stage":
+                stage = self.lexicon.stage_value(label) or info.stage
+                if stage is None:
+                    continue
+                reading.stage = stage
+            elif dimension == "council":
+                authority = label
+            elif dimension in FREE_DIMENSIONS:
+                if reading.category_dim == "outcome" and reading.category == "upheld":
+                    reading.qualifiers.add("upheld")
+                if reading.category_dim != "enquiry_type":
+                    reading.category_dim, reading.category = None, None
+                reading.label_dim, reading.label = dimension, path
+                if info.stage and dimension != "remedy" and not reading.stage:
+                    reading.stage = info.stage
+            else:
+                category = self.lexicon.category(dimension, label)
+                if category is None:
+                    continue  # a row this breakdown's vocabulary does not know
+                reading.category_dim, reading.category = dimension, category
+                reading.label = label
+                if info.base:
+                    reading.base = info.base
+                if info.stage:
+                    reading.stage = info.stage
+            period = self.grid.column_periods[j] or row_period or self.corner.period or self.ctx.period
+            found.extend(self.cell(row, j, reading, period, column=column.text, authority=authority))
+        return found
+
+    def apply_label(self, reading: Reading, info: LabelInfo, allow_category: bool) -> None:
+        """Fold a row or column label into a reading: its base, stage, category and qualifiers."""
+        if info.base:
+            reading.base = info.base
+        if info.stage:
+            reading.stage = info.stage
+        reading.qualifiers |= info.qualifiers - {"total"}
+        if allow_category and info.categories:
+            dimension = _category_dimension(info, reading.base)
+            if dimension:
+                reading.category_dim, reading.category = dimension, info.categories[dimension]
+                reading.label = info.text
+
+    def cell(self, row: list[Cell], j: int, reading: Reading, period: str | None, column: str,
+             authority: str | None = None) -> list[Candidate]:
+        text = row[j].text
+        figures = parse_cell(text)
+        if not figures or period is None:
+            return []
+        reading = with_dominant_context(reading, self.context_bases)
+        found = []
+        for value, unit in figures:
+            reading.money = unit is Unit.GBP
+            if unit is Unit.COUNT and "%" in column and len(figures) == 1:
+                unit = Unit.PERCENT
+            resolved = resolve(reading)
+            if resolved is None:
+                continue
+            measure, category = resolved
+            if not unit_allowed(measure, unit):
+                continue
+            stage = reading.stage if measure_takes_stage(measure) else None
+            stage = stage or _stage_implied_by(category)
+            raw = reading.label if (category is not None or reading.label_dim) else None
+            found.append(
+                Candidate(
+                    period=period,
+                    measure=measure,
+                    stage=stage,
+                    category=category,
+                    category_raw=raw,
+                    value=value,
+                    unit=unit,
+                    quote=_quote(row, j, column),
+                    method=Method.TABLE,
+                    block=self.block.index,
+                    page=self.block.page,
+                    line=self.block.line,
+                    bbox=self.block.bbox,
+                    confidence=0.9,
+                    authority_name=authority,
+                    rule="table",
+                    group=f"{self.group}.col{j}",  # rows of one column that share a category are summed
+                )
+            )
+        return found
+
+
+def measure_takes_stage(measure) -> bool:
+    from schemas import STAGED_MEASURES
+
+    return measure in STAGED_MEASURES
+
+
+def _stage_implied_by(category: str | None) -> Stage | None:
+    """Response within 10 or 20 working days is the stage 1 timescale of the 2006 Regulations."""
+    return Stage.STAGE1 if category in {"within_10_days", "within_20_days"} else None
+
+
+def _category_dimension(info: LabelInfo, base: str | None) -> str | None:
+    """Which breakdown a label's category belongs to, given what is counted."""
+    if base == "enquiries" and "enquiry_type" in info.categories:
+        return "enquiry_type"
+    for dimension in ("outcome", "response_time", "enquiry_type", "complainant", "channel"):
+        if dimension in info.categories:
+            if dimension == "enquiry_type" and base not in (None, "enquiries"):
+                continue
+            if dimension in ("complainant", "channel") and len(info.categories) > 1:
+                continue  # 'Withdrawn/ not pursued/ other' is an outcome, not a channel
+            return dimension
+    return None
+
+
+def _quote(row: list[Cell], j: int, column: str) -> str:
+    cells = [c.text for c in row[: j + 1] if c.text]
+    quote = " | ".join(cells)
+    return f"{quote} [{column}]" if column and column not in quote else quote

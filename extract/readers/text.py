@@ -1,0 +1,292 @@
+"""Read plain text and markdown reports (including text exported from PDF and Word).
+
+Tables arrive as tab-separated lines, markdown pipes, or Word's one-cell-per-line export;
+the data behind Word charts arrives flattened into runs of labels and values. All become
+`Table` and `Chart` blocks with the 1-based line they start on.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from extract.readers.common import (
+    BlockBuilder,
+    EmptyDocumentError,
+    ReadError,
+    cell_from_markup,
+    chart_from_rows,
+    finish,
+    is_separator_row,
+    looks_numeric,
+    source_for,
+    strip_markdown,
+)
+from schemas import Cell, Document, DocumentFormat
+
+BULLET_RE = re.compile(r"^\s*(?P<marker>[-•·*▪◦‣●○\uf0b7\uf0a7\u2022\u2013])\s+(?P<text>.*)$")
+NUMBERED_RE = re.compile(r"^\s*(?P<marker>\d{1,2}[.)])\s+(?P<text>\S.*)$")
+MD_HEADING_RE = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*)$")
+SECTION_NUMBER_RE = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s*$")
+BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*\s*$")
+PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+
+MAX_HEADING_WORDS = 14
+
+
+def decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw[:4096]:
+        raise ReadError(f"{name}: this is a binary file, not text (is it a PDF or DOCX with the wrong extension?)")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def read(path: Path) -> Document:
+    """Read a .txt or .md report into blocks."""
+    source = source_for(path, DocumentFormat.TEXT)
+    text = decode(path.read_bytes(), path.name)
+    if not text.strip():
+        raise EmptyDocumentError(f"{path.name}: the file is empty")
+    builder = BlockBuilder()
+    lines_to_blocks(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), builder)
+    return finish(source, builder)
+
+
+def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
+    """Turn the lines of a text report into blocks, in order."""
+    i = 0
+    pending: list[tuple[int, str]] = []  # (line number, text) of the paragraph being built
+
+    def flush() -> None:
+        if pending:
+            _emit_text(pending, builder, lines)
+            pending.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        if "\t" in line and line.strip() or PIPE_ROW_RE.match(line):
+            flush()
+            i = _read_table_region(lines, i, builder)
+            continue
+        if not line.strip():
+            flush()
+            i += 1
+            continue
+        stripped = line.strip()
+        continues = pending and (line[:1].isspace() or stripped[:1].islower()) and not BULLET_RE.match(line)
+        if continues and not re.search(r"[.!?:]\s*$", pending[-1][1]):
+            pending[-1] = (pending[-1][0], pending[-1][1].rstrip() + " " + stripped)
+        else:
+            flush()
+            pending.append((i + 1, line))
+        i += 1
+    flush()
+    _merge_broken_paragraphs(builder)
+
+
+def _emit_text(pending: list[tuple[int, str]], builder: BlockBuilder, lines: list[str]) -> None:
+    for line_number, raw in pending:
+        _emit_line(raw, line_number, builder, neighbours_numbered=_in_a_list(lines, line_number - 1))
+
+
+def _in_a_list(lines: list[str], index: int) -> bool:
+    """A numbered line is a list item when the line above or below is one too."""
+
+    def listy(i: int) -> bool:
+        return 0 <= i < len(lines) and bool(NUMBERED_RE.match(lines[i]) or BULLET_RE.match(lines[i]))
+
+    return listy(index - 1) or listy(index + 1)
+
+
+def _emit_line(raw: str, line_number: int, builder: BlockBuilder, neighbours_numbered: bool) -> None:
+    where = {"line": line_number}
+    heading = MD_HEADING_RE.match(raw)
+    if heading:
+        builder.heading(strip_markdown(heading.group("text")), level=len(heading.group("hashes")), **where)
+        return
+    bullet = BULLET_RE.match(raw)
+    if bullet:
+        builder.list_item(strip_markdown(bullet.group("text")), marker=bullet.group("marker"), **where)
+        return
+    text = strip_markdown(raw)
+    if not text:
+        return
+    numbered = NUMBERED_RE.match(raw)
+    if numbered and neighbours_numbered:
+        builder.list_item(strip_markdown(numbered.group("text")), marker=numbered.group("marker"), **where)
+        return
+    if SECTION_NUMBER_RE.match(text):
+        return  # a bare section number ("1.1") on its own line
+    if BOLD_LINE_RE.match(raw) or _looks_like_heading(text):
+        builder.heading(text, level=3 if numbered is None else 2, **where)
+        return
+    builder.paragraph(text, **where)
+
+
+def _looks_like_heading(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > MAX_HEADING_WORDS:
+        return False
+    if re.search(r"[.,;]\s*$", text) and not re.match(r"^\d+(?:\.\d+)*\.?\s", text):
+        return False
+    first = text.lstrip("(").strip()[:1]
+    if not (first.isupper() or first.isdigit()):
+        return False
+    return not re.fullmatch(r"[\d,.%£\s]+", text)
+
+
+def _merge_broken_paragraphs(builder: BlockBuilder) -> None:
+    """Join a paragraph that a page break cut in two ('... a procedure for' / 'resolving ...')."""
+    from schemas import Paragraph
+
+    merged: list = []
+    for block in builder.blocks:
+        previous = merged[-1] if merged else None
+        if (
+            isinstance(block, Paragraph)
+            and isinstance(previous, Paragraph)
+            and block.text[:1].islower()
+            and not re.search(r"[.!?:]\s*$", previous.text)
+        ):
+            merged[-1] = previous.model_copy(update={"text": previous.text + " " + block.text})
+            continue
+        merged.append(block)
+    builder.blocks = [block.model_copy(update={"index": n}) for n, block in enumerate(merged)]
+
+
+# -- tables -------------------------------------------------------------------------------------
+
+
+def _is_table_line(line: str) -> bool:
+    return bool(line.strip()) and ("\t" in line or bool(PIPE_ROW_RE.match(line)))
+
+
+def _read_table_region(lines: list[str], start: int, builder: BlockBuilder) -> int:
+    """Read the run of tab-separated lines starting at `start`; return the next line to read."""
+    end = start
+    region: list[tuple[int, str]] = []  # (line index, raw line); blank lines kept as ''
+    while end < len(lines):
+        line = lines[end]
+        if _is_table_line(line):
+            region.append((end, line))
+            end += 1
+            continue
+        if not line.strip():
+            ahead = end
+            while ahead < len(lines) and not lines[ahead].strip():
+                ahead += 1
+            if ahead < len(lines) and _is_table_line(lines[ahead]):
+                region.append((end, ""))
+                end = ahead
+                continue
+        break
+    for table_lines in _split_tables(region):
+        _emit_table(table_lines, builder)
+    return end
+
+
+def _row_cells(raw: str) -> list[str]:
+    if PIPE_ROW_RE.match(raw):
+        return [c for c in raw.strip().strip("|").split("|")]
+    return raw.split("\t")
+
+
+def _merge_ampersands(cells: list[str]) -> list[str]:
+    """Word splits 'Safeguarding & Family Support' into three cells around a lone '&'."""
+    merged: list[str] = []
+    i = 0
+    while i < len(cells):
+        cell = cells[i]
+        if cell.strip() in {"&", "and"} and merged and i + 1 < len(cells):
+            merged[-1] = f"{merged[-1].rstrip()} {cell.strip()} {cells[i + 1].lstrip()}"
+            i += 2
+            continue
+        merged.append(cell)
+        i += 1
+    return merged
+
+
+def _split_tables(region: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Cut a region of table lines into tables: at separator rows, and at a blank line
+    followed by a header-like row once the table above has figures."""
+    cell_per_line = all(raw.startswith("\t") for _, raw in region if raw)
+    if cell_per_line:
+        return [region]
+    tables: list[list[tuple[int, str]]] = [[]]
+    seen_blank = False
+    for index, raw in region:
+        if not raw:
+            seen_blank = True
+            continue
+        cells = [c.strip() for c in _row_cells(raw)]
+        if is_separator_row(cells):
+            tables.append([])
+            seen_blank = False
+            continue
+        current = tables[-1]
+        has_figures = any(looks_numeric(c) for _, r in current for c in _row_cells(r)[1:])
+        header_like = not any(looks_numeric(c) for c in cells[1:])
+        if seen_blank and current and has_figures and header_like and len([c for c in cells if c]) > 1:
+            tables.append([])
+        tables[-1].append((index, raw))
+        seen_blank = False
+    return [t for t in tables if t]
+
+
+def _emit_table(table_lines: list[tuple[int, str]], builder: BlockBuilder) -> None:
+    first_line = table_lines[0][0] + 1
+    source_text = "\n".join(raw for _, raw in table_lines)
+    if all(raw.startswith("\t") for _, raw in table_lines if raw) and any(not raw for _, raw in table_lines):
+        rows = _cell_per_line_rows(table_lines)
+    else:
+        rows = [
+            [cell_from_markup(c) for c in _merge_ampersands(_row_cells(raw))]
+            for _, raw in table_lines
+            if raw
+        ]
+    rows = [_trim_row(row) for row in rows]
+    rows = [row for row in rows if row and not is_separator_row([c.text for c in row])]
+    if not rows:
+        return
+    chart = chart_from_rows([[c.text for c in row] for row in rows])
+    if chart is not None:
+        categories, series, complete = chart
+        title = _chart_title(builder)
+        builder.chart(title, categories, series, complete, source_text=source_text, line=first_line)
+        return
+    builder.table(rows, source_text=source_text, line=first_line)
+
+
+def _cell_per_line_rows(table_lines: list[tuple[int, str]]) -> list[list[Cell]]:
+    """Word's export of a table with one cell per line, rows separated by blank lines."""
+    rows: list[list[Cell]] = []
+    current: list[Cell] = []
+    for _, raw in table_lines:
+        if not raw:
+            if current:
+                rows.append(current)
+            current = []
+            continue
+        current.extend(cell_from_markup(c) for c in raw.split("\t") if c.strip())
+    if current:
+        rows.append(current)
+    return rows
+
+
+def _trim_row(row: list[Cell]) -> list[Cell]:
+    while row and not row[-1].text:
+        row = row[:-1]
+    return row
+
+
+def _chart_title(builder: BlockBuilder) -> str | None:
+    from schemas import Heading
+
+    for block in reversed(builder.blocks[-3:]):
+        if isinstance(block, Heading):
+            return block.text
+    return None

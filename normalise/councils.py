@@ -1,0 +1,215 @@
+"""Council identity: names as printed -> ONS GSS codes, with history.
+
+The registry is the DfE list of local authority codes (current and terminated, in
+`reference/`), plus `normalise/data/council_aliases.csv` for abbreviations and informal
+names ("CWAC", "Hull City Council"). Spelling variants that follow rules ('&' for 'and',
+'St.' for 'St', 'Bristol, City of' for 'City of Bristol', a trailing 'Council') are
+generated, not listed. A name that matches nothing is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from normalise.periods import start_year
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+ALIASES_CSV = Path(__file__).resolve().parent / "data" / "council_aliases.csv"
+
+CHILDRENS_SERVICES_TIERS = {"E06", "E08", "E09", "E10"}
+
+
+class UnknownCouncilError(LookupError):
+    """A council name that matches no English authority with children's services."""
+
+
+@dataclass(frozen=True)
+class Council:
+    code: str
+    name: str
+    dfe_number: str | None
+    type: str
+    region_code: str
+    region_name: str
+    start: date | None
+    end: date | None
+
+    @property
+    def live(self) -> bool:
+        return self.end is None
+
+    def operating_days(self, first: date, last: date) -> int:
+        """How many days of [first, last] this authority existed."""
+        begin = max(first, self.start or first)
+        finish = min(last, self.end or last)
+        return max(0, (finish - begin).days + 1)
+
+
+def _parse_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    day, month, year = (int(part) for part in text.split("/"))
+    return date(year, month, day)
+
+
+_TRAILING_WORDS = re.compile(
+    r"\b(?:metropolitan\s+borough|royal\s+borough|borough|city|county|district|unitary)?\s*council\b.*$"
+)
+_PREFIXES = re.compile(r"^(?:the\s+)?(?:london\s+borough\s+of|royal\s+borough\s+of|city\s+of|county\s+of|borough\s+of|metropolitan\s+borough\s+of)\s+")
+
+
+def name_key(name: str, strip_prefix: bool = False) -> str:
+    """A spelling-insensitive key for a council name.
+
+    'Telford & Wrekin Council' and 'Telford and Wrekin' share a key; so do
+    'Bristol, City of' and 'Bristol City Council', 'St. Helens' and 'St Helens'.
+    With `strip_prefix`, 'London Borough of Redbridge' and 'City of York' lose their prefix
+    (kept by default so that 'City of London' is not 'London').
+    """
+    text = name.casefold().replace("&", " and ").replace("’", "'")
+    text = re.sub(r",\s*(city|county)\s+of\s*$", "", text)
+    text = re.sub(r"\bst\.?\s", "st ", text)
+    text = re.sub(r"['`]s\b", "", text)
+    text = _TRAILING_WORDS.sub("", text).strip()
+    if strip_prefix:
+        text = _PREFIXES.sub("", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class CouncilRegistry:
+    """Every English authority that has run children's services since 2009, by code and name."""
+
+    def __init__(self, councils: list[Council], aliases: dict[str, str]):
+        self.by_code = {c.code: c for c in councils}
+        self._by_key: dict[str, list[Council]] = {}
+        for council in councils:
+            self._by_key.setdefault(name_key(council.name), []).append(council)
+        for alias, code in aliases.items():
+            if code not in self.by_code:
+                raise ValueError(f"{ALIASES_CSV.name}: alias {alias!r} names unknown code {code!r}")
+            self._by_key.setdefault(name_key(alias), []).append(self.by_code[code])
+        self._aliases = aliases
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> "CouncilRegistry":
+        regions = {}
+        with open(REFERENCE_DIR / "regions_dfe.csv", newline="", encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                regions[row["region_code"]] = row["region_name"]
+        councils = []
+        with open(REFERENCE_DIR / "la_codes_dfe_all_incl_historic.csv", newline="", encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                code = row["new_la_code"]
+                if "/" in code or row["entity_code"] not in CHILDRENS_SERVICES_TIERS:
+                    continue  # joint-return rows and non-LA rows are not councils
+                number = row["old_la_code"] if row["old_la_code"] not in {"x", "z", ""} else None
+                councils.append(
+                    Council(
+                        code=code,
+                        name=row["la_name"],
+                        dfe_number=number,
+                        type=row["entity_description"],
+                        region_code=row["parent_geography_code"],
+                        region_name=regions.get(row["parent_geography_code"], ""),
+                        start=_parse_date(row["date_of_operation"]),
+                        end=_parse_date(row["date_of_termination"]),
+                    )
+                )
+        aliases: dict[str, str] = {}
+        with open(ALIASES_CSV, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                aliases[row["alias"].strip()] = row["code"].strip()
+        return cls(councils, aliases)
+
+    def current(self) -> list[Council]:
+        """The authorities operating today, one per code."""
+        return [c for c in self.by_code.values() if c.live]
+
+    def candidates(self, name: str) -> list[Council]:
+        """Authorities a printed name may mean (all codes it has had)."""
+        found = self._by_key.get(name_key(name)) or self._by_key.get(name_key(name, strip_prefix=True))
+        return list(found or [])
+
+    def resolve(self, name: str, period: str | None = None) -> Council:
+        """The authority a printed name means, in a given year if known.
+
+        Raises UnknownCouncilError when nothing matches: an unknown name is never guessed.
+        """
+        found = self.candidates(name)
+        if not found:
+            raise UnknownCouncilError(
+                f"no English council is called {name!r}; add a row to {ALIASES_CSV.name} if it is a variant"
+            )
+        return self._choose(found, period)
+
+    def lookup(self, name: str, period: str | None = None) -> Council | None:
+        found = self.candidates(name)
+        return self._choose(found, period) if found else None
+
+    @staticmethod
+    def _choose(found: list[Council], period: str | None) -> Council:
+        unique = {c.code: c for c in found}
+        if len(unique) == 1:
+            return next(iter(unique.values()))
+        if period is None:
+            live = [c for c in unique.values() if c.live]
+            return (live or list(unique.values()))[0]
+        year = start_year(period)
+        first, last = date(year, 4, 1), date(year + 1, 3, 31)
+        return max(unique.values(), key=lambda c: (c.operating_days(first, last), c.start or date.min))
+
+    # -- finding councils in running text -------------------------------------------------
+
+    @property
+    def mention_pattern(self) -> re.Pattern[str]:
+        return _mention_pattern(self)
+
+    def find_mentions(self, text: str) -> list[tuple[int, int, Council]]:
+        """Council names printed in `text`: (start, end, council), case-sensitive on capitals.
+
+        Names are matched as written with capitals ('Reading', 'Bury'), so the
+        words 'reading' and 'bury' in a sentence are not councils.
+        """
+        found = []
+        for match in self.mention_pattern.finditer(text):
+            if not match.group(0)[0].isupper():
+                continue
+            council = self.lookup(match.group(0))
+            if council is not None:
+                found.append((match.start(), match.end(), council))
+        return found
+
+
+def _variants(name: str) -> set[str]:
+    """Printed forms of a registry name: with '&', without ', City of', 'St' for 'St.'."""
+    base = re.sub(r",\s*(City|County) of$", "", name)
+    forms = {name, base}
+    for form in list(forms):
+        forms.add(form.replace(" and ", " & "))
+        forms.add(form.replace("St. ", "St "))
+        forms.add(form.replace("-", " "))
+    return {f for f in forms if f}
+
+
+@lru_cache(maxsize=4)
+def _mention_pattern(registry: CouncilRegistry) -> re.Pattern[str]:
+    names: set[str] = set()
+    for council in registry.by_code.values():
+        names |= _variants(council.name)
+    names |= set(registry._aliases)
+    alternatives = sorted(names, key=len, reverse=True)
+    body = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in alternatives)
+    prefix = r"(?:(?:London|Royal)\s+Borough\s+of\s+|City\s+of\s+)?"
+    return re.compile(r"(?<![\w-])" + prefix + r"(?:" + body + r")(?![\w-])", re.IGNORECASE)
+
+
+def load_registry() -> CouncilRegistry:
+    return CouncilRegistry.load()

@@ -1,0 +1,39 @@
+"""Pydantic models shared by every stage: documents, blocks, facts and the fact vocabulary.
+
+No I/O happens here; these are the contracts between corpus, extract, normalise and publish.
+"""
+
+from schemas.document import (
+    Block,
+    Cell,
+    Chart,
+    Document,
+    DocumentFormat,
+    DocumentStatus,
+    Heading,
+    ListItem,
+    Paragraph,
+    Series,
+    SourceDocument,
+    Table,
+)
+from schemas.fact import Fact, Provenance, check_period
+from schemas.vocabulary import (
+    FIXED_CATEGORIES,
+    LABELLED_MEASURES,
+    MEASURE_DESCRIPTIONS,
+    MEASURE_UNITS,
+    STAGED_MEASURES,
+    CategoryMethod,
+    Channel,
+    Complainant,
+    EnquiryType,
+    Measure,
+    Method,
+    Outcome,
+    ResponseTime,
+    Stage,
+    Unit,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]
