@@ -145,10 +145,17 @@ def extract_document(
     candidates: list[Candidate] = []
     for name, finder in FINDERS.items():
         try:
-            candidates.extend(finder(doc, contexts, lexicon))
+            if name == "prose":
+                # prose names services the way the document's own tables and charts do
+                found_here = finder(doc, contexts, lexicon, service_labels=service_labels(candidates))
+            else:
+                found_here = finder(doc, contexts, lexicon)
         except Exception as exc:  # one finder's bug loses its figures, not the document
             log.exception("%s finder failed on %s", name, source.file_name)
             warnings.append(f"the {name} finder failed: {type(exc).__name__}: {exc}")
+            continue
+        candidates.extend(found_here)
+    candidates = set_aside_unplaced(candidates, warnings)
     facts, review = candidates_to_facts(candidates, source, chosen_council, registry, mapper, warnings)
     extraction.facts = facts
     extraction.review = review
@@ -165,6 +172,34 @@ def _title(doc: Document) -> str | None:
         if isinstance(block, Heading) and len(block.text) > 12:
             return block.text[:200]
     return None
+
+
+SERVICE_MEASURES = frozenset(m for m, kind in LABELLED_MEASURES.items() if kind == "service")
+
+
+def service_labels(candidates: list[Candidate]) -> list[str]:
+    """The service names a document prints in its tables and charts ('Children in Care Teams')."""
+    labels = {c.category_raw.split(" > ")[-1] for c in candidates if c.measure in SERVICE_MEASURES and c.category_raw}
+    return sorted(labels)
+
+
+def set_aside_unplaced(candidates: list[Candidate], warnings: list[str]) -> list[Candidate]:
+    """Values of a chart series that lost its empty points cannot be put on a category with
+    certainty: they are reported, not published as facts."""
+    unplaced: dict[str, list[Candidate]] = defaultdict(list)
+    kept = []
+    for candidate in candidates:
+        if candidate.rule == "chart:unplaced":
+            unplaced[candidate.group or ""].append(candidate)
+        else:
+            kept.append(candidate)
+    for members in unplaced.values():
+        values = ", ".join(f"{m.value:g}" for m in members)
+        warnings.append(
+            f"left out {len(members)} chart values that cannot be placed on their categories "
+            f"(the series has fewer values than categories): {members[0].quote.split(':')[0]}: {values}"
+        )
+    return kept
 
 
 def sum_shared_categories(candidates: list[Candidate]) -> list[Candidate]:

@@ -89,6 +89,7 @@ FUNCTION_WORDS = frozenset(
     "this these those all the a an so as it they there than compared".split()
 )
 NOUN_WINDOW_WORDS = 5
+BASE_WINDOW_WORDS = 9  # how far after a number the thing it counts may be named
 
 
 @dataclass
@@ -127,8 +128,13 @@ def _pipeline() -> tuple[spacy.language.Language, Matcher]:
     return nlp, matcher
 
 
-def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon) -> list[Candidate]:
+def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon,
+         service_labels: list[str] | tuple[str, ...] = ()) -> list[Candidate]:
+    """Figures in paragraphs and list items. `service_labels` are the document's own names for
+    its services (from its tables and charts): a sentence naming one is about that service."""
     nlp, matcher = _pipeline()
+    service_patterns = _service_patterns(service_labels)
+    sections = _section_texts(doc)
     found: list[Candidate] = []
     for block in doc.blocks:
         if not isinstance(block, (Paragraph, ListItem)):
@@ -143,9 +149,48 @@ def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon) -> 
         spacy_doc = nlp(block.text)
         for sentence in spacy_doc.sents:
             found.extend(
-                _SentenceFinder(sentence, matcher, block, ctx, lexicon, method, block_start=sentence.start_char == 0).run()
+                _SentenceFinder(sentence, matcher, block, ctx, lexicon, method, block_start=sentence.start_char == 0,
+                                service_patterns=service_patterns, section_text=sections.get(block.index, "")).run()
             )
     return found
+
+
+def _section_texts(doc: Document) -> dict[int, str]:
+    """The running text of each block's section (the paragraphs under its heading)."""
+    from schemas import Heading
+
+    sections: dict[int, str] = {}
+    current: list[int] = []
+    texts: list[str] = []
+
+    def close() -> None:
+        joined = " ".join(texts)
+        for index in current:
+            sections[index] = joined
+
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            close()
+            current, texts = [], []
+        elif isinstance(block, (Paragraph, ListItem)):
+            current.append(block.index)
+            texts.append(block.text)
+    close()
+    return sections
+
+
+def _service_patterns(labels) -> list[re.Pattern[str]]:
+    """A pattern per service name of two or more words, tolerant of apostrophes and '&'/'and'."""
+    patterns = []
+    for label in labels:
+        words = re.findall(r"[A-Za-z0-9]+", label.replace("’", "'").replace("'s", "s"))
+        words = [w for w in words if w.lower() not in {"and", "s"}]
+        if len(words) < 2:
+            continue
+        parts = [re.escape(w[:-1]) + r"['’]?s" if w.lower().endswith("s") and len(w) > 3 else re.escape(w) for w in words]
+        body = r"(?:\W+(?:and\W+|&\W+)?)".join(parts)
+        patterns.append(re.compile(r"\b" + body + r"\b", re.IGNORECASE))
+    return patterns
 
 
 def _free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> list[Candidate] | None:
@@ -188,14 +233,19 @@ def _free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> li
 
 class _SentenceFinder:
     def __init__(self, sentence, matcher: Matcher, block, ctx: BlockContext, lexicon: Lexicon, method: Method,
-                 block_start: bool):
+                 block_start: bool, service_patterns: list[re.Pattern[str]] = (), section_text: str = ""):
         self.sentence = sentence
         self.text = sentence.text
         self.matcher = matcher
         self.block, self.ctx, self.lexicon, self.method = block, ctx, lexicon, method
         self.block_start = block_start
+        self.section_text = section_text
         self.cues = lexicon.cues(self.text)
         self.periods = find_periods(self.text)
+        self.services = sorted(
+            {(m.start(), m.end(), m.group(0)) for p in service_patterns for m in p.finditer(self.text)
+             if m.group(0)[:1].isupper()}
+        )
 
     # -- numbers ---------------------------------------------------------------------------
 
@@ -325,11 +375,12 @@ class _SentenceFinder:
 
         reading = Reading()
         spanning = [c for c in self.cues if c.kind == "base" and c.start <= figure.start < c.end]
-        right_bases = self._cues(fig_end, right_clause, "base") or self._cues(fig_end, right_end, "base")
+        bracketed = re.search(r"\(\s*$", self.text[:figure.start]) is not None
+        right_bases = [] if bracketed else self._cues(
+            fig_end, min(right_clause, self._word_limit(fig_end, BASE_WINDOW_WORDS)), "base"
+        )
         left_bases = self._cues(left_start, figure.start, "base")
-        sentence_bases = [c for c in self.cues if c.kind == "base" and c.end <= figure.start] or [
-            c for c in self.cues if c.kind == "base" and c.start >= fig_end
-        ]
+        sentence_bases = [c for c in self.cues if c.kind == "base" and c.end <= figure.start]
         if spanning:
             reading.base = spanning[0].value
         elif right_bases:
@@ -339,8 +390,7 @@ class _SentenceFinder:
         elif comparison:
             reading.base = previous.reading.base
         elif sentence_bases:
-            before = [c for c in sentence_bases if c.end <= figure.start]
-            reading.base = (max(before, key=lambda c: c.end) if before else sentence_bases[0]).value
+            reading.base = max(sentence_bases, key=lambda c: c.end).value
         elif self.method is Method.LIST and self.ctx.bases:
             reading.base = self.ctx.bases[0]
         reading = with_dominant_context(reading, self.ctx.bases if self.ctx.heading_info else [], fill_missing=False)
@@ -349,24 +399,68 @@ class _SentenceFinder:
         reading.qualifiers = {c.value for c in qualifier_cues}
         if comparison and not right_bases and not left_bases:
             reading.qualifiers |= previous.reading.qualifiers
-        if reading.base is None and comparison:
-            return None
+        if reading.base is None and (comparison or self.method is Method.TEXT):
+            return None  # a sentence that names nothing the number counts
 
         self._read_category(reading, figure, left_clause, fig_end, right_clause, right_end)
         if comparison and reading.category_dim is None and not right_bases and previous.reading.category_dim:
             reading.category_dim, reading.category, reading.label = (
                 previous.reading.category_dim, previous.reading.category, previous.reading.label)
+        services = self._services_for(figure, left_start)
+        if services:
+            if not self._about_services(reading, figure, services):
+                return None
+            result_services = services
+        else:
+            result_services = []
         reading.stage = self._stage(figure, left_clause, fig_end, right_clause, right_end)
         if reading.stage is None and comparison:
             reading.stage = previous.reading.stage
-        period = self._period(figure, left_clause, fig_end, right_clause, claimed)
+        period = self._period(figure, left_start, left_clause, fig_end, right_clause, claimed)
         result = SentenceReading(reading, period, inherited=comparison)
+        if len(result_services) > 1:  # 'Cross Portfolio and Adult Social Care complaints saw 0% upheld'
+            result.extra.extend((replace(reading, label=name), period) for _, _, name in result_services[1:])
         same_as = SAME_AS_RE.match(self.text[fig_end:])
         if same_as:
             later = [m for m in self.periods if m.start >= fig_end + same_as.end() - 1]
             if later and later[0].start - (fig_end + same_as.end()) <= 2:
                 result.extra.append((reading, later[0].period))
         return result
+
+    def _services_for(self, figure: Figure, left_start: int) -> list[tuple[int, int, str]]:
+        """The services a figure is about: the nearest name (or names joined by 'and') before it."""
+        before = [s for s in self.services if s[1] <= figure.start]
+        if not before:
+            return []
+        cluster = [before[-1]]
+        for service in reversed(before[:-1]):
+            if re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", self.text[service[1]:cluster[0][0]]):
+                cluster.insert(0, service)
+            else:
+                break
+        return cluster
+
+    def _about_services(self, reading: Reading, figure: Figure, services: list[tuple[int, int, str]]) -> bool:
+        """Turn a reading about named services into a by-service reading; False if it fits no measure."""
+        if reading.base not in (None, "complaints"):
+            return True  # 'Family Support received a total of 9,994 contacts': context, not a breakdown
+        in_brackets = re.fullmatch(r"\s*\(\s*", self.text[services[-1][1]:figure.start]) is not None
+        if in_brackets:  # 'the Children with Disabilities Teams (6)': the team's count of complaints
+            reading.qualifiers -= {"upheld"}
+            reading.category_dim = reading.category = None
+        if reading.category_dim == "outcome" and reading.category == "upheld":
+            reading.qualifiers.add("upheld")
+            reading.category_dim = reading.category = None
+        if reading.category_dim is not None:
+            return False
+        reading.base = reading.base or "complaints"
+        reading.label_dim, reading.label = "service", services[0][2]
+        return True
+
+    def _word_limit(self, start: int, words: int) -> int:
+        """The position `words` words after `start`."""
+        match = re.match(r"(?:\W*\w+){0,%d}" % words, self.text[start:])
+        return start + (match.end() if match else 0)
 
     def _by_priority(self, cues: list[Cue], near: int) -> str:
         """Within the words after a number, the most specific base wins ('enquiries from the Ombudsman')."""
@@ -377,8 +471,12 @@ class _SentenceFinder:
     def _read_category(self, reading: Reading, figure: Figure, left_clause: int, fig_end: int, right_clause: int,
                        right_end: int) -> None:
         text = self.text
-        right = self._cues(fig_end, right_end, "category")
+        with_outcome = WITH_OUTCOME_RE.search(text, fig_end, right_end)
+        # 'N complaints ... with an outcome of X': N is first a count of complaints (X is added later)
+        right_limit = min(right_clause, self._word_limit(fig_end, BASE_WINDOW_WORDS))
+        right = self._cues(fig_end, with_outcome.start() if with_outcome else right_limit, "category")
         left = self._cues(left_clause, figure.start, "category")
+        bracketed = re.search(r"\(\s*$", text[:figure.start]) is not None
         if self._cues(left_clause, right_end, "qualifier") and any(
             c.value == "combined_outcome" for c in self._cues(left_clause, right_end, "qualifier")
         ):
@@ -386,8 +484,10 @@ class _SentenceFinder:
             return
         wanted = ["outcome", "response_time", "enquiry_type", "complainant", "channel"]
         for dimension in wanted:
-            candidates = [c for c in right if c.value.startswith(dimension + ":")]
-            candidates += sorted((c for c in left if c.value.startswith(dimension + ":")), key=lambda c: -c.end)
+            after = [c for c in right if c.value.startswith(dimension + ":")]
+            before = sorted((c for c in left if c.value.startswith(dimension + ":")), key=lambda c: -c.end)
+            # 'withdrawn (10)': a bracketed number belongs to the words before it
+            candidates = before + after if bracketed else after + before
             if dimension == "complainant":
                 candidates = [c for c in candidates if re.search(r"\bfrom\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}$", text[max(0, c.start - 30):c.start])]
                 candidates = candidates[:1] if candidates and self._first_from(fig_end, right_end) == candidates[0].start else []
@@ -395,8 +495,6 @@ class _SentenceFinder:
                 candidates = [c for c in candidates if self._channel_cue_applies(c, fig_end, right_end)]
             if dimension == "enquiry_type" and reading.base != "enquiries":
                 continue
-            if dimension == "outcome":
-                candidates = [c for c in candidates if not re.search(r"\bof\s*$", text[max(0, c.start - 8):c.start])]
             if candidates:
                 cue = candidates[0]
                 reading.category_dim, reading.category = dimension, cue.value.split(":", 1)[1]
@@ -433,7 +531,8 @@ class _SentenceFinder:
             return Stage(stages.pop())
         return self.ctx.stage
 
-    def _period(self, figure: Figure, left_clause: int, fig_end: int, right_clause: int, claimed: set[int]) -> str | None:
+    def _period(self, figure: Figure, left_start: int, left_clause: int, fig_end: int, right_clause: int,
+                claimed: set[int]) -> str | None:
         """The year next to the number: after it in its clause, else before it; else the context's."""
         for mention in self.periods:
             if fig_end <= mention.start < right_clause and id(mention) not in claimed:
@@ -455,9 +554,13 @@ class _SentenceFinder:
         )
         if nearest is not None:
             return nearest[1]
-        sentence_periods = [m for m in self.periods if id(m) not in claimed and not self.lexicon.is_origin(self.text[:m.start])]
-        if len({m.period for m in sentence_periods}) == 1 and sentence_periods[0].start < figure.start:
-            return sentence_periods[0].period
+        since_previous = [
+            m for m in self.periods
+            if left_start <= m.start and m.end <= figure.start and id(m) not in claimed
+            and not self.lexicon.is_origin(self.text[:m.start])
+        ]
+        if since_previous:
+            return since_previous[-1].period  # 'During 2023/24, five ... progressed to Stage Two'
         return self.ctx.period
 
     def _relative(self, value: str) -> str | None:
@@ -501,7 +604,7 @@ class _SentenceFinder:
         return [
             Candidate(
                 period=period, measure=measure, stage=stage, category=category,
-                category_raw=reading.label if category is not None else None,
+                category_raw=reading.label if (category is not None or reading.label_dim) else None,
                 value=figure.value, unit=unit, quote=self._quote(figure), method=self.method,
                 block=self.block.index, page=self.block.page, line=self.block.line,
                 confidence=0.75 if inherited else 0.8, rule="prose:compared" if inherited else "prose",
@@ -509,12 +612,19 @@ class _SentenceFinder:
         ]
 
     def _timescale_stage(self, category: str | None) -> Stage | None:
-        """Within 10 or 20 working days is the stage 1 timescale; 25 or 65, stage 2's."""
+        """Within 10 or 20 working days is the stage 1 timescale; 25 or 65, stage 2's.
+
+        The timescale may be named in the sentence or earlier in the same section
+        ('responded to 34 within the statutory timescales (20 working days)' ... '65% of
+        cases answered in time')."""
         if category in {"within_10_days", "within_20_days"}:
             return Stage.STAGE1
-        for pattern, stage in TIMESCALE_STAGE:
-            if pattern.search(self.text):
-                return stage
+        for text in (self.text, self.section_text):
+            stages = {stage for pattern, stage in TIMESCALE_STAGE if pattern.search(text)}
+            if len(stages) == 1:
+                return stages.pop()
+            if stages:
+                return None
         return None
 
     def _quote(self, figure: Figure) -> str:

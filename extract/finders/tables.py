@@ -140,6 +140,16 @@ class _TableReader:
         self.corner, self.context, self.group = corner, context, group
         self.context_bases = context[0].bases if context else []  # the caption or nearest heading rules
         self.column_infos = [lexicon.label(label) if label else LabelInfo(text="") for label in grid.column_labels]
+        self.timescale_stage = _implied_stage_of_rows(grid, lexicon)
+        # a column that names nothing counted ('% Responded to within timeframe') counts what its
+        # neighbours count ('Complaints Received')
+        column_bases = [info.base for info in self.column_infos if info.base]
+        self.column_base = max(set(column_bases), key=column_bases.count) if column_bases else None
+
+    def implied_stage(self, measure) -> Stage | None:
+        from schemas import Measure
+
+        return self.timescale_stage if measure is Measure.COMPLAINTS_BY_RESPONSE_TIME else None
 
     # -- what the table is --------------------------------------------------------------
 
@@ -193,7 +203,7 @@ class _TableReader:
     def base_reading(self) -> Reading:
         """What the caption, section heading and corner cell say of every figure."""
         reading = Reading()
-        reading.base = self.corner.base or self.context_value("base")
+        reading.base = self.corner.base or self.context_value("base") or self.column_base
         reading.stage = self.corner.stage or (self.context[0].stage if self.context else None)
         for info in self.context:
             reading.qualifiers |= info.qualifiers & CONTEXT_QUALIFIERS
@@ -366,7 +376,7 @@ class _TableReader:
             if not unit_allowed(measure, unit):
                 continue
             stage = reading.stage if measure_takes_stage(measure) else None
-            stage = stage or _stage_implied_by(category)
+            stage = stage or self.implied_stage(measure)
             raw = reading.label if (category is not None or reading.label_dim) else None
             found.append(
                 Candidate(
@@ -392,15 +402,18 @@ class _TableReader:
         return found
 
 
+def _implied_stage_of_rows(grid: Grid, lexicon: Lexicon) -> Stage | None:
+    """A table of response times banded at 10 and 20 working days is about stage 1 (the
+    2006 Regulations' stage 1 timescale), including its 'outside the timescale' row."""
+    labels = [clean_label(r[0].text) for r in grid.data] + grid.column_labels
+    bands = {lexicon.category("response_time", label) for label in labels}
+    return Stage.STAGE1 if bands & {"within_10_days", "within_20_days"} else None
+
+
 def measure_takes_stage(measure) -> bool:
     from schemas import STAGED_MEASURES
 
     return measure in STAGED_MEASURES
-
-
-def _stage_implied_by(category: str | None) -> Stage | None:
-    """Response within 10 or 20 working days is the stage 1 timescale of the 2006 Regulations."""
-    return Stage.STAGE1 if category in {"within_10_days", "within_20_days"} else None
 
 
 def _category_dimension(info: LabelInfo, base: str | None) -> str | None:
