@@ -117,3 +117,26 @@ def describe_fact(fact: Fact) -> str:
     if fact.authority_code:
         parts.insert(0, fact.authority_code)
     return " ".join(parts) + f"  «{fact.provenance.quote[:80]}»"
+
+
+def documents_for(stem: str, folder: Path) -> list[Path]:
+    """Every version of a document (any supported format) in a folder tree, by file stem."""
+    from corpus.manifest import REPORT_SUFFIXES
+
+    return sorted(p for p in Path(folder).rglob(f"{stem}.*") if p.suffix.lower() in REPORT_SUFFIXES)
+
+
+def evaluate_folder(gold_dir: Path, corpus_dir: Path | None = None):
+    """Extract each document that has a gold file (council and year detected from the
+    document itself, as for a report with no manifest row) and score it."""
+    from corpus.manifest import CORPUS_DIR
+    from extract.pipeline import extract_file
+
+    corpus_dir = Path(corpus_dir) if corpus_dir else CORPUS_DIR
+    results = []
+    for gold_path in sorted(Path(gold_dir).glob("*.json")):
+        gold = load_gold(gold_path)
+        for path in documents_for(gold.stem, corpus_dir):
+            extraction = extract_file(path)
+            results.append((score(path.name, extraction.facts, gold.facts), extraction))
+    return results

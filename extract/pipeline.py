@@ -297,4 +297,5 @@ def candidates_to_facts(
         key = fact.key() + (fact.value,)
         if key not in facts:
             facts[key] = fact
-    return list(facts.values()), list(review.values())
+    in_reading_order = sorted(facts.values(), key=lambda f: (f.provenance.block or 0, f.provenance.page or 0))
+    return in_reading_order, list(review.values())

@@ -27,6 +27,7 @@ from spacy.util import compile_infix_regex, filter_spans
 
 from extract.finders.context import BlockContext
 from extract.finders.reading import (
+    DOMINANT_CONTEXT_BASES,
     Candidate,
     Reading,
     resolve,
@@ -55,6 +56,11 @@ DESTINATION_STAGE_RE = re.compile(
 )
 PAIR_BETWEEN_RE = re.compile(
     r"\s*\(\s*|\s+of\s+(?:these|those|the)?\s*\d[\d,]*\s+(?:these\s+|those\s+)?[\w' ]{0,40}?\s*\(\s*", re.IGNORECASE
+)
+LINKED_RE = re.compile(
+    r"(?:(?:\s+(?:that|which)?\s*(?:were|was|have\s+been|had\s+been|are)?)?\s*(?:referred|escalated|made|sent|taken|received)?"
+    r"\s*(?:from|to|by|with|of|against|involving)\s+(?:the\s+)?|\s+)",
+    re.IGNORECASE,
 )
 WITH_OUTCOME_RE = re.compile(r"\bwith\s+(?:an?\s+)?outcomes?\s+of\b", re.IGNORECASE)
 CHANGE_AFTER_RE = re.compile(
@@ -376,9 +382,10 @@ class _SentenceFinder:
         reading = Reading()
         spanning = [c for c in self.cues if c.kind == "base" and c.start <= figure.start < c.end]
         bracketed = re.search(r"\(\s*$", self.text[:figure.start]) is not None
-        right_bases = [] if bracketed else self._cues(
-            fig_end, min(right_clause, self._word_limit(fig_end, BASE_WINDOW_WORDS)), "base"
-        )
+        right_limit = min(right_clause, self._word_limit(fig_end, BASE_WINDOW_WORDS))
+        right_bases = [] if bracketed else [
+            c for c in self.cues if c.kind == "base" and fig_end <= c.start < right_limit
+        ]
         left_bases = self._cues(left_start, figure.start, "base")
         sentence_bases = [c for c in self.cues if c.kind == "base" and c.end <= figure.start]
         if spanning:
@@ -394,6 +401,8 @@ class _SentenceFinder:
         elif self.method is Method.LIST and self.ctx.bases:
             reading.base = self.ctx.bases[0]
         reading = with_dominant_context(reading, self.ctx.bases if self.ctx.heading_info else [], fill_missing=False)
+        reading = with_dominant_context(reading, self._ombudsman_subject(figure, left_clause, right_bases),
+                                        fill_missing=False)
 
         qualifier_cues = self._cues(left_clause, figure.start, "qualifier") + self._cues(fig_end, right_end, "qualifier")
         reading.qualifiers = {c.value for c in qualifier_cues}
@@ -463,10 +472,29 @@ class _SentenceFinder:
         return start + (match.end() if match else 0)
 
     def _by_priority(self, cues: list[Cue], near: int) -> str:
-        """Within the words after a number, the most specific base wins ('enquiries from the Ombudsman')."""
-        order = [base for base, _ in self.lexicon.bases]
-        first_clause = [c for c in cues if c.start - near < 60] or cues
-        return min(first_clause, key=lambda c: (order.index(c.value), c.start)).value
+        """The thing named nearest after the number ('57 complaints and the Ombudsman ...' counts
+        complaints), unless what follows qualifies it: 'enquiries from the Ombudsman',
+        'complaints referred to the Local Government Ombudsman'."""
+        ordered = sorted(cues, key=lambda c: c.start)
+        compound = [ordered[0]]
+        for cue in ordered[1:]:  # 'complaint representations': the last noun of a compound is what is counted
+            if cue.start > compound[-1].end and not self.text[compound[-1].end:cue.start].strip():
+                compound.append(cue)
+        dominant = [c for c in compound if c.value in DOMINANT_CONTEXT_BASES]
+        if dominant:  # 'Local Government Ombudsman complaints' are Ombudsman cases
+            return dominant[0].value
+        nearest = compound[-1]
+        for cue in cues:
+            if cue.value in DOMINANT_CONTEXT_BASES and cue.start > nearest.end and LINKED_RE.fullmatch(
+                self.text[nearest.end:cue.start]
+            ):
+                return cue.value
+        return nearest.value
+
+    def _ombudsman_subject(self, figure: Figure, left_clause: int, right_bases: list[Cue]) -> list[str]:
+        """'The Ombudsman made final decisions on 6 cases': the sentence's subject rules the figure."""
+        left = [c for c in self.cues if c.kind == "base" and left_clause <= c.start and c.end <= figure.start]
+        return [left[0].value] if left and left[0].value in DOMINANT_CONTEXT_BASES else []
 
     def _read_category(self, reading: Reading, figure: Figure, left_clause: int, fig_end: int, right_clause: int,
                        right_end: int) -> None:

@@ -131,8 +131,10 @@ def _looks_like_heading(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_HEADING_WORDS:
         return False
-    if re.search(r"[.,;]\s*$", text) and not re.match(r"^\d+(?:\.\d+)*\.?\s", text):
+    if re.search(r"[.,;]\s*$", text) and not re.match(r"^\d+(?:\.\d+)*\.\s|^\d+\.\d+\s", text):
         return False
+    if re.match(r"^[\d,.%]+\s+[a-z]", text):
+        return False  # '5 complaints were considered' is a sentence
     first = text.lstrip("(").strip()[:1]
     if not (first.isupper() or first.isdigit()):
         return False
@@ -183,10 +185,23 @@ def _read_table_region(lines: list[str], start: int, builder: BlockBuilder) -> i
                 region.append((end, ""))
                 end = ahead
                 continue
+        elif _is_inner_subheading(line, lines, end):
+            region.append((end, line))  # a sub-heading row printed without its empty cells
+            end += 1
+            continue
         break
     for table_lines in _split_tables(region):
         _emit_table(table_lines, builder)
     return end
+
+
+def _is_inner_subheading(line: str, lines: list[str], index: int) -> bool:
+    """A short label line between two table lines ('Children in Care' above its locality rows)."""
+    text = line.strip()
+    if len(text.split()) > 6 or re.search(r"[.:;,]$", text) or BULLET_RE.match(line) or MD_HEADING_RE.match(line):
+        return False
+    following = index + 1
+    return following < len(lines) and _is_table_line(lines[following]) and index > 0 and _is_table_line(lines[index - 1])
 
 
 def _row_cells(raw: str) -> list[str]:

@@ -1,0 +1,293 @@
+"""Build the SQLite database from the corpus.
+
+The database is a build artefact: rebuilt from the corpus, written to a temporary file and
+moved into place only when complete, so an interrupted build leaves the previous database
+intact. Every document gets a row in `documents` whatever became of it; failures and
+warnings go to `ingest_log`; labels no category was found for go to `review_queue`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from corpus.manifest import Corpus, ManifestRow, load_corpus
+from extract.pipeline import EXTRACTOR_VERSION, Extraction, ReviewItem, extract_file
+from normalise.councils import CouncilRegistry, load_registry
+from schemas import (
+    FIXED_CATEGORIES,
+    LABELLED_MEASURES,
+    MEASURE_DESCRIPTIONS,
+    MEASURE_UNITS,
+    STAGED_MEASURES,
+    DocumentStatus,
+    Fact,
+    Measure,
+)
+
+DEFAULT_DB = Path("complaints.db")
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    documents: int = 0
+    facts: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: int = 0
+
+    @property
+    def failed(self) -> int:
+        return self.by_status.get(DocumentStatus.FAILED.value, 0) + self.by_status.get(DocumentStatus.UNIDENTIFIED.value, 0)
+
+
+class BuildAborted(RuntimeError):
+    """A strict build stopped at the first document that failed; the old database is untouched."""
+
+
+def build(
+    corpus_dir: Path | None = None,
+    db_path: Path = DEFAULT_DB,
+    strict: bool = False,
+    on_document: Callable[[Path, Extraction], None] | None = None,
+    extractions: Iterable[tuple[Path, ManifestRow | None, Extraction]] | None = None,
+) -> BuildReport:
+    """Extract every document of the corpus and write the database atomically."""
+    db_path = Path(db_path)
+    corpus = load_corpus(corpus_dir)
+    registry = load_registry()
+    if extractions is None:
+        extractions = extract_corpus(corpus, registry, on_document)
+    temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    if temporary.exists():
+        temporary.unlink()
+    report = BuildReport(db_path=db_path)
+    try:
+        db = sqlite_utils.Database(temporary)
+        create_schema(db, registry)
+        seen: set[str] = set()
+        for path, row, extraction in extractions:
+            if strict and extraction.status in (DocumentStatus.FAILED, DocumentStatus.UNIDENTIFIED):
+                raise BuildAborted(extraction.error or f"{path.name}: failed")
+            add_extraction(db, path, row, extraction, corpus, seen, report)
+        finish_database(db)
+        db.close()
+        os.replace(temporary, db_path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return report
+
+
+def extract_corpus(corpus: Corpus, registry: CouncilRegistry, on_document=None):
+    """Extract each document in turn (`extract_file` never raises for a bad document)."""
+    for path, row in corpus.entries():
+        extraction = extract_file(path, council=row.council if row else None, period=row.period if row else None,
+                                  registry=registry)
+        if on_document:
+            on_document(path, extraction)
+        yield path, row, extraction
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
+    db["councils"].insert_all(
+        (
+            {
+                "code": c.code,
+                "name": c.name,
+                "dfe_number": c.dfe_number,
+                "type": c.type,
+                "region_code": c.region_code,
+                "region_name": c.region_name,
+                "start_date": c.start.isoformat() if c.start else None,
+                "end_date": c.end.isoformat() if c.end else None,
+                "current": c.live,
+            }
+            for c in sorted(registry.by_code.values(), key=lambda c: c.code)
+        ),
+        pk="code",
+    )
+    db["measures"].insert_all(
+        (
+            {
+                "measure": m.value,
+                "description": MEASURE_DESCRIPTIONS[m],
+                "units": ", ".join(sorted(u.value for u in MEASURE_UNITS[m])),
+                "has_stage": m in STAGED_MEASURES,
+                "categories": ", ".join(c.value for c in FIXED_CATEGORIES[m]) if m in FIXED_CATEGORIES
+                else (f"canonical {LABELLED_MEASURES[m]} (taxonomy)" if m in LABELLED_MEASURES else ""),
+            }
+            for m in Measure
+        ),
+        pk="measure",
+    )
+    db["documents"].create(
+        {
+            "sha256": str, "file_name": str, "path": str, "format": str, "original_format": str, "size_bytes": int,
+            "authority_code": str, "authority_name": str, "period": str, "title": str, "pages": int, "blocks": int,
+            "identified_by": str, "status": str, "error": str, "facts": int, "warnings": int, "source_url": str,
+            "licence": str, "extractor_version": str,
+        },
+        pk="sha256",
+        foreign_keys=[("authority_code", "councils", "code")],
+    )
+    db["facts"].create(
+        {
+            "id": int, "authority_code": str, "authority_name": str, "period": str, "measure": str, "stage": str,
+            "category": str, "category_raw": str, "category_method": str, "category_score": float, "value": float,
+            "unit": str, "document_sha256": str, "document_name": str, "page": int, "block": int, "line": int,
+            "bbox": str, "quote": str, "method": str, "confidence": float,
+        },
+        pk="id",
+        foreign_keys=[
+            ("authority_code", "councils", "code"),
+            ("measure", "measures", "measure"),
+            ("document_sha256", "documents", "sha256"),
+        ],
+    )
+    db["ingest_log"].create(
+        {"id": int, "document_sha256": str, "file_name": str, "level": str, "message": str},
+        pk="id",
+        foreign_keys=[("document_sha256", "documents", "sha256")],
+    )
+    db["review_queue"].create(
+        {"id": int, "kind": str, "label": str, "councils": str, "facts": int, "best_candidate": str,
+         "best_score": float, "candidates": str},
+        pk="id",
+    )
+
+
+def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extraction, corpus: Corpus,
+                   seen: set[str], report: BuildReport) -> None:
+    source = extraction.document
+    report.documents += 1
+    status = extraction.status.value
+    if source.sha256 in seen:
+        # the same file twice (same SHA-256) is stored once
+        db["ingest_log"].insert({"document_sha256": source.sha256, "file_name": path.name, "level": "warning",
+                                 "message": f"{path.name}: the same file as one already built (same SHA-256); skipped"})
+        report.by_status["duplicate"] = report.by_status.get("duplicate", 0) + 1
+        return
+    seen.add(source.sha256)
+    errors = []
+    if row is not None and row.sha256 and row.sha256 != source.sha256:
+        errors.append(f"{path.name}: the file differs from the one the manifest recorded (SHA-256 changed)")
+    if extraction.error:
+        errors.append(extraction.error)
+    try:
+        relative = str(path.resolve().relative_to(corpus.root.resolve()))
+    except ValueError:
+        relative = str(path)
+    db["documents"].insert(
+        {
+            "sha256": source.sha256,
+            "file_name": source.file_name,
+            "path": relative,
+            "format": source.format.value,
+            "original_format": row.original_format if row else None,
+            "size_bytes": source.size_bytes,
+            "authority_code": source.authority_code,
+            "authority_name": source.authority_name,
+            "period": source.period,
+            "title": (row.title if row and row.title else source.title),
+            "pages": source.pages,
+            "blocks": source.blocks,
+            "identified_by": source.identified_by,
+            "status": status,
+            "error": "; ".join(errors) or None,
+            "facts": len(extraction.facts),
+            "warnings": len(extraction.warnings),
+            "source_url": row.source_url if row else None,
+            "licence": row.licence if row else None,
+            "extractor_version": EXTRACTOR_VERSION,
+        }
+    )
+    db["facts"].insert_all(fact_row(f) for f in extraction.facts)
+    log_rows = [{"document_sha256": source.sha256, "file_name": path.name, "level": "error", "message": e} for e in errors]
+    log_rows += [{"document_sha256": source.sha256, "file_name": path.name, "level": "warning", "message": w}
+                 for w in extraction.warnings]
+    if log_rows:
+        db["ingest_log"].insert_all(log_rows)
+    add_review_items(db, extraction.review, source.authority_code)
+    report.facts += len(extraction.facts)
+    report.by_status[status] = report.by_status.get(status, 0) + 1
+    report.errors.extend(errors)
+    report.warnings += len(extraction.warnings)
+
+
+def fact_row(fact: Fact) -> dict:
+    p = fact.provenance
+    return {
+        "authority_code": fact.authority_code,
+        "authority_name": fact.authority_name,
+        "period": fact.period,
+        "measure": fact.measure.value,
+        "stage": fact.stage.value if fact.stage else None,
+        "category": fact.category,
+        "category_raw": fact.category_raw,
+        "category_method": fact.category_method.value,
+        "category_score": fact.category_score,
+        "value": fact.value,
+        "unit": fact.unit.value,
+        "document_sha256": p.document_sha256,
+        "document_name": p.document_name,
+        "page": p.page,
+        "block": p.block,
+        "line": p.line,
+        "bbox": json.dumps(p.bbox) if p.bbox else None,
+        "quote": p.quote,
+        "method": p.method.value,
+        "confidence": p.confidence,
+    }
+
+
+def add_review_items(db, items: list[ReviewItem], council: str | None) -> None:
+    table = db["review_queue"]
+    for item in items:
+        existing = list(table.rows_where("kind = ? and label = ?", [item.kind, item.label]))
+        if existing:
+            row = existing[0]
+            councils = sorted(set(filter(None, (row["councils"] or "").split(", "))) | ({council} if council else set()))
+            table.update(row["id"], {"facts": row["facts"] + item.facts, "councils": ", ".join(councils)})
+            continue
+        best = item.candidates[0] if item.candidates else (None, None)
+        table.insert(
+            {
+                "kind": item.kind,
+                "label": item.label,
+                "councils": council or "",
+                "facts": item.facts,
+                "best_candidate": best[0],
+                "best_score": round(best[1], 1) if best[1] is not None else None,
+                "candidates": ", ".join(f"{c} ({s:.0f})" for c, s in item.candidates),
+            }
+        )
+
+
+def finish_database(db: sqlite_utils.Database) -> None:
+    """Indexes for the views and facets, full-text search over quotes, build metadata."""
+    facts = db["facts"]
+    facts.create_index(["authority_code", "period", "measure", "stage"])
+    facts.create_index(["measure", "period", "stage", "category"])
+    facts.create_index(["document_sha256"])
+    facts.create_index(["category"])
+    db["documents"].create_index(["authority_code", "period"])
+    db["ingest_log"].create_index(["document_sha256"])
+    facts.enable_fts(["quote", "category_raw", "authority_name"], create_triggers=False)
+    db["build_info"].insert_all(
+        [
+            {"key": "extractor_version", "value": EXTRACTOR_VERSION},
+            {"key": "built_on", "value": date.today().isoformat()},
+        ],
+        pk="key",
+    )
+    db.vacuum()

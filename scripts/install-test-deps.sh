@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install the Debian tools the tests use, when they are missing:
+#   poppler-utils (pdftotext: an independent check of PDF page numbers),
+#   chromium and chromium-driver (the browser test of the Datasette site).
+set -euo pipefail
+missing=()
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing Debian packages for the tests: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+else
+  echo "Cannot install ${missing[*]} (not root, no sudo): the tests that need them will be skipped." >&2
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null || true
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,62 @@
+"""Shared fixtures: the bundled corpus, gold files, and small documents built in memory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD_DIR = ROOT / "tests" / "gold"
+REPORTS_DIR = ROOT / "corpus" / "reports"
+FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "documents"
+SHARED = ROOT.parent / "shared"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_tool(name: str) -> str:
+    """The path of a command-line tool; in CI a missing tool fails the test, elsewhere it skips."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (make test installs it with scripts/install-test-deps.sh)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    from extract.lexicon import load_lexicon
+
+    return load_lexicon()
+
+
+@pytest.fixture(scope="session")
+def registry():
+    from normalise.councils import load_registry
+
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+def seed_extractions():
+    """Every seed report extracted once, with council and year detected from the text."""
+    from extract.pipeline import extract_file
+
+    return {path.stem: extract_file(path) for path in sorted(REPORTS_DIR.glob("*.txt"))}
+
+
+@pytest.fixture
+def text_report(tmp_path):
+    """Write a small text report and extract it: text_report(body, council=..., year=...)."""
+    from extract.pipeline import extract_file
+
+    def make(body: str, council: str | None = "Thurrock", year: str | None = "2023-24", name: str = "report.txt"):
+        path = tmp_path / name
+        path.write_text(body, encoding="utf-8")
+        return extract_file(path, council=council, period=year)
+
+    return make
