@@ -90,12 +90,14 @@ def load_corpus(directory: Path | None = None, manifest: Path | None = None) -> 
     rows = load_manifest(manifest)
     listed = {(manifest.parent / row.file).resolve() for row in rows}
     search = [directory / "reports"] if (directory / "reports").is_dir() else [directory]
+    # every file in reports/ is a document: one the readers cannot read is recorded, not skipped
     unlisted = sorted(
         path
         for folder in search
         for path in folder.rglob("*")
-        if path.is_file() and path.suffix.lower() in REPORT_SUFFIXES and path.resolve() not in listed
-        and not path.name.startswith(".") and path.name.upper() != "README.MD" and path.name.upper() != "SEEDS.MD"
+        if path.is_file() and path.resolve() not in listed and not path.name.startswith(".")
+        and (folder.name == "reports" or path.suffix.lower() in REPORT_SUFFIXES)
+        and path.resolve() != manifest.resolve()
     )
     return Corpus(root=manifest.parent, rows=rows, unlisted=unlisted)
 

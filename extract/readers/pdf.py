@@ -1,0 +1,428 @@
+"""Read PDF reports with pdfplumber: text in reading order, ruled and borderless tables.
+
+Per page: words are grouped into lines (with their font size and weight); running headers,
+footers and page numbers (lines that repeat at the top or bottom of most pages) are dropped;
+ruled tables come from pdfplumber's line-based finder, borderless ones from the alignment of
+words into columns; the remaining lines become headings (larger or bold), list items
+(bullets) and paragraphs. A table that runs onto the next page is given its header row again.
+Every block keeps its 1-based page, and a table its bounding box.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pydantic import BaseModel, Field
+
+from extract.readers.common import (
+    BlockBuilder,
+    EncryptedDocumentError,
+    NeedsOCRError,
+    ReadError,
+    clean_text,
+    finish,
+    looks_numeric,
+    source_for,
+)
+from normalise.periods import is_period_label
+from schemas import Cell, Document, DocumentFormat, Table
+
+
+class PdfSettings(BaseModel):
+    """Tolerances of the PDF reader; accepts a dict, so they can live in YAML."""
+
+    line_tolerance: float = Field(3.0, description="words whose tops differ by less are on one line (pt)")
+    margin_share: float = Field(0.09, description="top and bottom share of a page where running headers live")
+    repeat_share: float = Field(0.5, description="a margin line on this share of pages is a running header/footer")
+    column_gap: float = Field(0.9, description="a gap wider than this many font sizes separates table columns")
+    paragraph_gap: float = Field(0.75, description="a vertical gap over this many line heights starts a paragraph")
+    heading_size_step: float = Field(1.5, description="a line this many points larger than body text is a heading")
+    max_pages: int = Field(2000, description="pages beyond this are not read (a warning says so)")
+
+    @classmethod
+    def resolve(cls, value: "PdfSettings | dict | None") -> "PdfSettings":
+        if isinstance(value, cls):
+            return value
+        return cls(**(value or {}))
+
+
+BULLET_RE = re.compile(r"^\s*([•●▪◦‣∙·\-–*]|\uf0b7|\uf0a7)\s+")
+PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    words: list[dict]
+    size: float
+    bold: bool
+    italic: bool
+
+    @property
+    def text(self) -> str:
+        return clean_text(" ".join(w["text"] for w in self.words))
+
+    def segments(self, gap: float) -> list[list[dict]]:
+        """Runs of words separated by gaps wider than `gap` points (table cells)."""
+        runs: list[list[dict]] = [[self.words[0]]]
+        for previous, word in zip(self.words, self.words[1:]):
+            if word["x0"] - previous["x1"] > gap:
+                runs.append([word])
+            else:
+                runs[-1].append(word)
+        return runs
+
+
+@dataclass
+class PageTable:
+    page: int
+    bbox: tuple[float, float, float, float]
+    rows: list[list[Cell]]
+    header_rows: int = 1
+    continued: bool = False
+    borderless: bool = False
+
+
+@dataclass
+class PageContent:
+    number: int
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    tables: list[PageTable] = field(default_factory=list)
+
+
+def read(path: Path, settings: PdfSettings | dict | None = None) -> Document:
+    settings = PdfSettings.resolve(settings)
+    source = source_for(path, DocumentFormat.PDF)
+    warnings: list[str] = []
+    try:
+        pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedDocumentError(f"{path.name}: the PDF is password-protected; ask the council for an open copy") from exc
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError) as exc:
+        if _is_password_error(exc):
+            raise EncryptedDocumentError(f"{path.name}: the PDF is password-protected; ask the council for an open copy") from exc
+        raise ReadError(f"{path.name}: a damaged or incomplete PDF ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # pdfminer raises many kinds; all mean the same to a user
+        if _is_password_error(exc):
+            raise EncryptedDocumentError(f"{path.name}: the PDF is password-protected; ask the council for an open copy") from exc
+        raise ReadError(f"{path.name}: a damaged or incomplete PDF ({type(exc).__name__}: {exc})") from exc
+    with pdf:
+        try:
+            page_count = len(pdf.pages)
+        except Exception as exc:
+            raise ReadError(f"{path.name}: a damaged PDF, its pages cannot be listed ({type(exc).__name__})") from exc
+        if page_count == 0:
+            raise ReadError(f"{path.name}: the PDF has no pages")
+        if page_count > settings.max_pages:
+            warnings.append(f"only the first {settings.max_pages} of {page_count} pages were read")
+        pages: list[PageContent] = []
+        images = 0
+        for page in pdf.pages[: settings.max_pages]:
+            try:
+                pages.append(_read_page(page, settings))
+                images += len(page.images)
+            except Exception as exc:
+                warnings.append(f"page {page.page_number} could not be read ({type(exc).__name__}: {exc})")
+            finally:
+                page.flush_cache()  # keep memory flat on long documents
+        source = source.model_copy(update={"pages": page_count, "title": (pdf.metadata or {}).get("Title") or None})
+    if not any(p.lines or p.tables for p in pages):
+        if images:
+            raise NeedsOCRError(f"{path.name}: the PDF has no text layer (scanned pages); it needs OCR before it can be read")
+        raise ReadError(f"{path.name}: the PDF has no text")
+    running = _drop_running_lines(pages, settings)
+    _join_continued_tables(pages)
+    builder = BlockBuilder()
+    for page in pages:
+        _emit_page(page, builder, settings)
+    document = finish(source, builder, warnings)
+    if running:
+        document = document.model_copy(update={"text": "\n".join(running) + "\n" + document.text})
+    return document
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's errors; look through the wrapping for a password problem."""
+    seen = [exc, *[a for a in getattr(exc, "args", ()) if isinstance(a, BaseException)], exc.__cause__, exc.__context__]
+    return any(
+        e is not None and (isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError))
+                           or re.search(r"password|encrypt", f"{type(e).__name__} {e}", re.I))
+        for e in seen
+    )
+
+
+# -- one page ----------------------------------------------------------------------------------
+
+def _read_page(page, settings: PdfSettings) -> PageContent:
+    content = PageContent(number=page.page_number, height=float(page.height))
+    ruled = []
+    for found in page.find_tables():
+        rows = [[_cell_text(c) for c in row] for row in found.extract()]
+        rows = [r for r in rows if any(c.text for c in r)]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            ruled.append(PageTable(page.page_number, tuple(found.bbox), rows))
+    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    lines = _lines(words, page.page_number, settings)
+    outside = [line for line in lines if not any(_inside(line, t.bbox) for t in ruled)]
+    borderless, remaining = _borderless_tables(outside, page.page_number, settings)
+    content.tables = sorted(ruled + borderless, key=lambda t: t.bbox[1])
+    content.lines = remaining
+    return content
+
+
+def _cell_text(text: str | None) -> Cell:
+    return Cell(text=clean_text((text or "").replace("\n", " ")))
+
+
+def _inside(line: Line, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    middle = (line.top + line.bottom) / 2
+    return top - 1 <= middle <= bottom + 1 and line.x0 >= x0 - 2 and line.x1 <= x1 + 2
+
+
+def _lines(words: list[dict], page: int, settings: PdfSettings) -> list[Line]:
+    rows: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if rows and abs(rows[-1][0]["top"] - word["top"]) <= settings.line_tolerance:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+        sizes = [w.get("size", 10.0) for w in row]
+        fonts = [w.get("fontname", "") for w in row]
+        lines.append(
+            Line(
+                page=page, top=min(w["top"] for w in row), bottom=max(w["bottom"] for w in row),
+                x0=row[0]["x0"], x1=row[-1]["x1"], words=row, size=statistics.median(sizes),
+                bold=all(re.search(r"bold|black|heavy|semibold", f, re.I) for f in fonts),
+                italic=all(re.search(r"italic|oblique", f, re.I) for f in fonts),
+            )
+        )
+    return lines
+
+
+# -- borderless tables ---------------------------------------------------------------------------
+
+def _is_figure_text(text: str) -> bool:
+    return looks_numeric(text) or text.strip().lower() in {"-", "–", "n/a", "*"} or is_period_label(text)
+
+
+def _borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tuple[list[PageTable], list[Line]]:
+    """Runs of lines whose words fall into aligned columns with figures in them."""
+    def segmented(line: Line) -> list[list[dict]]:
+        return line.segments(settings.column_gap * line.size)
+
+    candidate = []
+    for line in lines:
+        segments = segmented(line)
+        texts = [clean_text(" ".join(w["text"] for w in s)) for s in segments]
+        candidate.append(len(segments) >= 2 and any(_is_figure_text(t) for t in texts[1:]))
+    tables: list[PageTable] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not candidate[i]:
+            i += 1
+            continue
+        start = i
+        end = i
+        while end + 1 < len(lines):
+            gap = lines[end + 1].top - lines[end].bottom
+            if gap > 2.5 * lines[end].size:
+                break
+            nxt = lines[end + 1]
+            if candidate[end + 1] or (len(segmented(nxt)) == 1 and end + 2 < len(lines) and candidate[end + 2]
+                                      and abs(nxt.x0 - lines[start].x0) < 4):
+                end += 1
+            else:
+                break
+        # a header line (or two) just above, split into the same columns
+        while start > 0 and start - 1 not in used and len(segmented(lines[start - 1])) >= 2 and \
+                lines[start].top - lines[start - 1].bottom < 2.5 * lines[start].size and not candidate[start - 1]:
+            start -= 1
+            if start == 0 or len(segmented(lines[start - 1])) < 2:
+                break
+        group = lines[start:end + 1]
+        figures_rows = sum(candidate[start:end + 1])
+        if figures_rows >= 2 or (figures_rows == 1 and len(group) >= 2):
+            tables.append(_columns_to_table(group, page, settings))
+            used.update(range(start, end + 1))
+        i = end + 1
+    remaining = [line for n, line in enumerate(lines) if n not in used]
+    return tables, remaining
+
+
+def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> PageTable:
+    spans: list[list[float]] = []  # column x ranges, merged where segments overlap
+    segmented = [line.segments(settings.column_gap * line.size) for line in group]
+    for segments in segmented:
+        for segment in segments:
+            x0, x1 = segment[0]["x0"], segment[-1]["x1"]
+            for span in spans:
+                if x0 <= span[1] and x1 >= span[0]:
+                    span[0], span[1] = min(span[0], x0), max(span[1], x1)
+                    break
+            else:
+                spans.append([x0, x1])
+    spans.sort()
+    merged: list[list[float]] = []
+    for span in spans:
+        if merged and span[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], span[1])
+        else:
+            merged.append(list(span))
+    rows: list[list[Cell]] = []
+    for line, segments in zip(group, segmented):
+        cells = [""] * len(merged)
+        for segment in segments:
+            middle = (segment[0]["x0"] + segment[-1]["x1"]) / 2
+            column = min(range(len(merged)), key=lambda c: 0 if merged[c][0] <= middle <= merged[c][1]
+                         else min(abs(middle - merged[c][0]), abs(middle - merged[c][1])))
+            text = " ".join(w["text"] for w in segment)
+            cells[column] = clean_text(f"{cells[column]} {text}")
+        rows.append([Cell(text=t, bold=line.bold and bool(t), italic=line.italic and bool(t)) for t in cells])
+    bbox = (min(l.x0 for l in group), group[0].top, max(l.x1 for l in group), group[-1].bottom)
+    return PageTable(page, bbox, rows, borderless=True)
+
+
+# -- across pages --------------------------------------------------------------------------------
+
+def _margin_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", line.text.lower())
+
+
+def _drop_running_lines(pages: list[PageContent], settings: PdfSettings) -> list[str]:
+    """Remove running headers, footers and page numbers; return the running text, once each
+    (it often names the council and year, which detection needs)."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        keys = {_margin_key(l) for l in page.lines if _in_margin(l, page, settings)}
+        counts.update(keys)
+    repeated = {key for key, n in counts.items() if len(pages) >= 2 and n >= max(2, settings.repeat_share * len(pages))}
+    running: dict[str, str] = {}
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            if _in_margin(line, page, settings) and (_margin_key(line) in repeated or PAGE_NUMBER_RE.match(line.text)):
+                if not PAGE_NUMBER_RE.match(line.text):
+                    running.setdefault(_margin_key(line), line.text)
+            else:
+                kept.append(line)
+        page.lines = kept
+    return list(running.values())
+
+
+def _in_margin(line: Line, page: PageContent, settings: PdfSettings) -> bool:
+    return line.top < page.height * settings.margin_share or line.bottom > page.height * (1 - settings.margin_share)
+
+
+def _join_continued_tables(pages: list[PageContent]) -> None:
+    """A table that opens a page with the same columns as the table ending the page before
+    continues it: a repeated header row is kept once, a missing one is supplied."""
+    for previous, page in zip(pages, pages[1:]):
+        if not previous.tables or not page.tables:
+            continue
+        last, first = previous.tables[-1], page.tables[0]
+        text_above = [l for l in page.lines if l.bottom <= first.bbox[1]]
+        text_below = [l for l in previous.lines if l.top >= last.bbox[3]]
+        width = lambda t: max(len(r) for r in t.rows)
+        if text_above or text_below or width(last) != width(first):
+            continue
+        header = last.rows[: last.header_rows]
+        first.continued = True
+        if [c.text for c in first.rows[0]] == [c.text for c in header[0]]:
+            continue  # the header was repeated on the new page
+        first.rows = header + first.rows
+
+
+# -- blocks ----------------------------------------------------------------------------------------
+
+def _emit_page(page: PageContent, builder: BlockBuilder, settings: PdfSettings) -> None:
+    items: list[tuple[float, object]] = [(l.top, l) for l in page.lines] + [(t.bbox[1], t) for t in page.tables]
+    body_size = statistics.median([l.size for l in page.lines]) if page.lines else 10.0
+    pending: list[Line] = []
+
+    def flush() -> None:
+        if pending:
+            _emit_lines(pending, builder, body_size, settings)
+            pending.clear()
+
+    for _, item in sorted(items, key=lambda pair: pair[0]):
+        if isinstance(item, PageTable):
+            flush()
+            builder.table(item.rows, page=item.page, bbox=item.bbox,
+                          source_text="\n".join("\t".join(c.text for c in r) for r in item.rows))
+        else:
+            pending.append(item)
+    flush()
+
+
+def _emit_lines(lines: list[Line], builder: BlockBuilder, body_size: float, settings: PdfSettings) -> None:
+    paragraph: list[Line] = []
+    kind = "paragraph"
+
+    def close() -> None:
+        nonlocal paragraph
+        if not paragraph:
+            return
+        text = clean_text(" ".join(l.text for l in paragraph))
+        where = {"page": paragraph[0].page, "bbox": (min(l.x0 for l in paragraph), paragraph[0].top,
+                                                      max(l.x1 for l in paragraph), paragraph[-1].bottom)}
+        if kind == "heading":
+            builder.heading(text, level=2 if paragraph[0].size >= body_size + 2 * settings.heading_size_step else 3, **where)
+        elif kind == "list":
+            builder.list_item(BULLET_RE.sub("", text, count=1), **where)
+        else:
+            builder.paragraph(text, **where)
+        paragraph = []
+
+    for line in lines:
+        line_kind = _line_kind(line, body_size, settings)
+        if paragraph:
+            previous = paragraph[-1]
+            gap = line.top - previous.bottom
+            same_style = abs(line.size - previous.size) < 0.6 and line.bold == previous.bold
+            continues = (
+                gap <= settings.paragraph_gap * line.size
+                and same_style
+                and line_kind != "list"
+                and kind != "heading"
+            ) or (kind == "heading" and line_kind == "heading" and gap <= 0.5 * line.size and same_style)
+            if not continues:
+                close()
+                kind = line_kind
+        else:
+            kind = line_kind
+        paragraph.append(line)
+    close()
+
+
+def _line_kind(line: Line, body_size: float, settings: PdfSettings) -> str:
+    text = line.text
+    if BULLET_RE.match(text) or (line.words and line.words[0]["text"] in {"•", "●", "▪", "\uf0b7", "·"}):
+        return "list"
+    words = text.split()
+    short = len(words) <= 14 and not re.search(r"[.;,]$", text)
+    if short and (line.size >= body_size + settings.heading_size_step or line.bold):
+        return "heading"
+    return "paragraph"
+
+
+def page_tables(document: Document) -> list[Table]:
+    """The tables of a read PDF (for tests and debugging)."""
+    return [b for b in document.blocks if isinstance(b, Table)]
