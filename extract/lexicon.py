@@ -147,8 +147,11 @@ class Lexicon:
 
     @classmethod
     def from_file(cls, path: Path = LEXICON_PATH) -> "Lexicon":
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = yaml.safe_load(handle)
+        except yaml.YAMLError as exc:
+            raise LexiconError(f"{path.name}: not valid YAML: {exc}".replace("\n", " ")) from exc
         if not isinstance(data, dict):
             raise LexiconError(f"{path.name}: expected a mapping at the top level")
         return cls(data, source=path.name)

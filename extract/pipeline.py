@@ -211,8 +211,8 @@ def sum_shared_categories(candidates: list[Candidate]) -> list[Candidate]:
     grouped: dict[tuple, list[Candidate]] = defaultdict(list)
     passthrough: list[Candidate] = []
     for candidate in candidates:
-        if candidate.group is None:
-            passthrough.append(candidate)
+        if candidate.group is None or candidate.measure in LABELLED_MEASURES:
+            passthrough.append(candidate)  # two rows printed with the same service name are not one
             continue
         grouped[(candidate.group,) + candidate.key()].append(candidate)
     summed: list[Candidate] = []

@@ -145,6 +145,10 @@ class _TableReader:
         # neighbours count ('Complaints Received')
         column_bases = [info.base for info in self.column_infos if info.base]
         self.column_base = max(set(column_bases), key=column_bases.count) if column_bases else None
+        self.columns_say_what_they_count = any(
+            info.qualifiers & {"upheld", "finished", "received"} or info.categories or info.bases
+            for info in self.column_infos[1:]
+        )
 
     def implied_stage(self, measure) -> Stage | None:
         from schemas import Measure
@@ -207,6 +211,8 @@ class _TableReader:
         reading.stage = self.corner.stage or (self.context[0].stage if self.context else None)
         for info in self.context:
             reading.qualifiers |= info.qualifiers & CONTEXT_QUALIFIERS
+        if self.context and "upheld" in self.context[0].qualifiers and not self.columns_say_what_they_count:
+            reading.qualifiers.add("upheld")  # 'Top upheld themes' over a column that only says 'Top 5 issues'
         return reading
 
     def read_period_rows(self) -> list[Candidate]:

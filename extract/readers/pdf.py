@@ -54,6 +54,8 @@ class PdfSettings(BaseModel):
         return cls(**(value or {}))
 
 
+MAX_HEADER_LINES = 2
+NUMBERED_RE = re.compile(r"^\s*\d{1,2}[.)]\s+(?=[A-Z])")
 BULLET_RE = re.compile(r"^\s*([•●▪◦‣∙·\-–*]|\uf0b7|\uf0a7)\s+")
 PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 
@@ -169,8 +171,12 @@ def _is_password_error(exc: BaseException) -> bool:
 def _read_page(page, settings: PdfSettings) -> PageContent:
     content = PageContent(number=page.page_number, height=float(page.height))
     ruled = []
+    chars = page.chars
     for found in page.find_tables():
-        rows = [[_cell_text(c) for c in row] for row in found.extract()]
+        rows = [
+            [_styled_cell(text, bbox, chars) for text, bbox in zip(texts, row.cells)]
+            for texts, row in zip(found.extract(), found.rows)
+        ]
         rows = [r for r in rows if any(c.text for c in r)]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
             ruled.append(PageTable(page.page_number, tuple(found.bbox), rows))
@@ -183,8 +189,24 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
     return content
 
 
-def _cell_text(text: str | None) -> Cell:
-    return Cell(text=clean_text((text or "").replace("\n", " ")))
+def _styled_cell(text: str | None, bbox, chars: list[dict]) -> Cell:
+    """A ruled table's cell, bold or italic when all its letters are."""
+    text = clean_text((text or "").replace("\n", " "))
+    if not text or bbox is None:
+        return Cell(text=text)
+    x0, top, x1, bottom = bbox
+    fonts = [c.get("fontname", "") for c in chars
+             if x0 <= c["x0"] < x1 and top <= c["top"] < bottom and c["text"].strip()]
+    return Cell(text=text, bold=bool(fonts) and all(_is_bold(f) for f in fonts),
+                italic=bool(fonts) and all(_is_italic(f) for f in fonts))
+
+
+def _is_bold(font: str) -> bool:
+    return bool(re.search(r"bold|black|heavy|semibold", font, re.I))
+
+
+def _is_italic(font: str) -> bool:
+    return bool(re.search(r"italic|oblique", font, re.I))
 
 
 def _inside(line: Line, bbox) -> bool:
@@ -209,8 +231,8 @@ def _lines(words: list[dict], page: int, settings: PdfSettings) -> list[Line]:
             Line(
                 page=page, top=min(w["top"] for w in row), bottom=max(w["bottom"] for w in row),
                 x0=row[0]["x0"], x1=row[-1]["x1"], words=row, size=statistics.median(sizes),
-                bold=all(re.search(r"bold|black|heavy|semibold", f, re.I) for f in fonts),
-                italic=all(re.search(r"italic|oblique", f, re.I) for f in fonts),
+                bold=all(_is_bold(f) for f in fonts),
+                italic=all(_is_italic(f) for f in fonts),
             )
         )
     return lines
@@ -228,10 +250,12 @@ def _borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> t
         return line.segments(settings.column_gap * line.size)
 
     candidate = []
+    bullet = []
     for line in lines:
         segments = segmented(line)
         texts = [clean_text(" ".join(w["text"] for w in s)) for s in segments]
-        candidate.append(len(segments) >= 2 and any(_is_figure_text(t) for t in texts[1:]))
+        bullet.append(bool(BULLET_RE.match(line.text)) or texts[0] in {"•", "●", "▪", "\uf0b7", "·", "-", "–"})
+        candidate.append(not bullet[-1] and len(segments) >= 2 and any(_is_figure_text(t) for t in texts[1:]))
     tables: list[PageTable] = []
     used: set[int] = set()
     i = 0
@@ -252,19 +276,46 @@ def _borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> t
             else:
                 break
         # a header line (or two) just above, split into the same columns
-        while start > 0 and start - 1 not in used and len(segmented(lines[start - 1])) >= 2 and \
-                lines[start].top - lines[start - 1].bottom < 2.5 * lines[start].size and not candidate[start - 1]:
-            start -= 1
-            if start == 0 or len(segmented(lines[start - 1])) < 2:
+        for _ in range(MAX_HEADER_LINES):
+            above = start - 1
+            if above < 0 or above in used or bullet[above] or candidate[above] or len(segmented(lines[above])) < 2:
                 break
-        group = lines[start:end + 1]
-        figures_rows = sum(candidate[start:end + 1])
-        if figures_rows >= 2 or (figures_rows == 1 and len(group) >= 2):
-            tables.append(_columns_to_table(group, page, settings))
-            used.update(range(start, end + 1))
+            if lines[start].top - lines[above].bottom >= 2.5 * lines[start].size:
+                break
+            start = above
+        for first, last in _split_at_headers(lines, segmented, start, end):
+            group = lines[first:last + 1]
+            figures_rows = sum(candidate[first:last + 1])
+            if figures_rows >= 2 or (figures_rows == 1 and len(group) >= 2):
+                tables.append(_columns_to_table(group, page, settings))
+                used.update(range(first, last + 1))
         i = end + 1
     remaining = [line for n, line in enumerate(lines) if n not in used]
     return tables, remaining
+
+
+def _is_header_line(line: Line, segments: list[list[dict]]) -> bool:
+    """A line of column titles: several cells, none of them a figure other than a year."""
+    texts = [clean_text(" ".join(w["text"] for w in s)) for s in segments]
+    later = texts[1:]
+    return (len(texts) >= 2 and not any(looks_numeric(t) for t in later)
+            and any(re.search(r"[A-Za-z]{2}|\d{4}", t) for t in later))  # not a row of dashes
+
+
+def _split_at_headers(lines: list[Line], segmented, start: int, end: int) -> list[tuple[int, int]]:
+    """Tables printed one under another: a header line after rows of figures starts a new one."""
+    parts = []
+    first = start
+    seen_figures = False
+    for n in range(start, end + 1):
+        segments = segmented(lines[n])
+        if seen_figures and n > first and _is_header_line(lines[n], segments):
+            parts.append((first, n - 1))
+            first, seen_figures = n, False
+        if any(looks_numeric(clean_text(" ".join(w["text"] for w in s))) for s in segments[1:]):
+            seen_figures = True
+    parts.append((first, end))
+    return parts
 
 
 def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> PageTable:
@@ -289,13 +340,17 @@ def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> Pa
     rows: list[list[Cell]] = []
     for line, segments in zip(group, segmented):
         cells = [""] * len(merged)
+        styles: dict[int, tuple[bool, bool]] = {}
         for segment in segments:
             middle = (segment[0]["x0"] + segment[-1]["x1"]) / 2
             column = min(range(len(merged)), key=lambda c: 0 if merged[c][0] <= middle <= merged[c][1]
                          else min(abs(middle - merged[c][0]), abs(middle - merged[c][1])))
             text = " ".join(w["text"] for w in segment)
             cells[column] = clean_text(f"{cells[column]} {text}")
-        rows.append([Cell(text=t, bold=line.bold and bool(t), italic=line.italic and bool(t)) for t in cells])
+            fonts = [w.get("fontname", "") for w in segment]
+            styles[column] = (all(_is_bold(f) for f in fonts), all(_is_italic(f) for f in fonts))
+        rows.append([Cell(text=t, bold=bool(t) and styles.get(n, (False, False))[0],
+                          italic=bool(t) and styles.get(n, (False, False))[1]) for n, t in enumerate(cells)])
     bbox = (min(l.x0 for l in group), group[0].top, max(l.x1 for l in group), group[-1].bottom)
     return PageTable(page, bbox, rows, borderless=True)
 
@@ -386,7 +441,7 @@ def _emit_lines(lines: list[Line], builder: BlockBuilder, body_size: float, sett
         if kind == "heading":
             builder.heading(text, level=2 if paragraph[0].size >= body_size + 2 * settings.heading_size_step else 3, **where)
         elif kind == "list":
-            builder.list_item(BULLET_RE.sub("", text, count=1), **where)
+            builder.list_item(NUMBERED_RE.sub("", BULLET_RE.sub("", text, count=1), count=1), **where)
         else:
             builder.paragraph(text, **where)
         paragraph = []
@@ -416,6 +471,8 @@ def _line_kind(line: Line, body_size: float, settings: PdfSettings) -> str:
     text = line.text
     if BULLET_RE.match(text) or (line.words and line.words[0]["text"] in {"•", "●", "▪", "\uf0b7", "·"}):
         return "list"
+    if NUMBERED_RE.match(text) and not line.bold and line.size < body_size + settings.heading_size_step:
+        return "list"  # '1. Representations made to the Council' (a bold or larger one is a heading)
     words = text.split()
     short = len(words) <= 14 and not re.search(r"[.;,]$", text)
     if short and (line.size >= body_size + settings.heading_size_step or line.bold):
