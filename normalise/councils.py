@@ -22,6 +22,9 @@ REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 ALIASES_CSV = Path(__file__).resolve().parent / "data" / "council_aliases.csv"
 
 CHILDRENS_SERVICES_TIERS = {"E06", "E08", "E09", "E10"}
+#: The DfE list gives 1 January 2009 (when GSS codes began) as the start of every authority
+#: that existed before then: a start on or before this date means "since before the records".
+RECORDS_BEGIN = date(2009, 1, 1)
 
 
 class UnknownCouncilError(LookupError):
@@ -45,9 +48,18 @@ class Council:
 
     def operating_days(self, first: date, last: date) -> int:
         """How many days of [first, last] this authority existed."""
-        begin = max(first, self.start or first)
+        begin = first if self.start is None or self.start <= RECORDS_BEGIN else max(first, self.start)
         finish = min(last, self.end or last)
         return max(0, (finish - begin).days + 1)
+
+    def describe(self) -> str:
+        """'Cumbria (E10000006, until 31 March 2023)'."""
+        span = []
+        if self.start and self.start > RECORDS_BEGIN:
+            span.append(f"from {self.start.day} {self.start:%B %Y}")
+        if self.end:
+            span.append(f"until {self.end.day} {self.end:%B %Y}")
+        return f"{self.name} ({', '.join([self.code, *span])})"
 
 
 def _parse_date(text: str) -> date | None:
@@ -59,9 +71,14 @@ def _parse_date(text: str) -> date | None:
 
 
 _TRAILING_WORDS = re.compile(
-    r"\b(?:metropolitan\s+borough|royal\s+borough|borough|city|county|district|unitary)?\s*council\b.*$"
+    r"\b(?:(?:metropolitan|royal)\s+(?:borough|district)|metropolitan|borough|city|county|district|unitary)?"
+    r"\s*(?:council|corporation)\b.*$"
 )
-_PREFIXES = re.compile(r"^(?:the\s+)?(?:london\s+borough\s+of|royal\s+borough\s+of|city\s+of|county\s+of|borough\s+of|metropolitan\s+borough\s+of)\s+")
+_LEADING_COUNCIL = re.compile(r"^(?:the\s+)?council\s+of\s+(?:the\s+)?")
+_PREFIXES = re.compile(
+    r"^(?:the\s+)?(?:london\s+borough\s+of|lb\s+of|lb|royal\s+borough\s+of|city\s+of|county\s+of|borough\s+of|"
+    r"metropolitan\s+borough\s+of)\s+"
+)
 
 
 def name_key(name: str, strip_prefix: bool = False) -> str:
@@ -72,10 +89,11 @@ def name_key(name: str, strip_prefix: bool = False) -> str:
     With `strip_prefix`, 'London Borough of Redbridge' and 'City of York' lose their prefix
     (kept by default so that 'City of London' is not 'London').
     """
-    text = name.casefold().replace("&", " and ").replace("’", "'")
+    text = re.sub(r"\s+", " ", name.casefold().replace("&", " and ").replace("’", "'")).strip()
     text = re.sub(r",\s*(city|county)\s+of\s*$", "", text)
-    text = re.sub(r"\bst\.?\s", "st ", text)
+    text = re.sub(r"\b(?:st\.?|saint)\s", "st ", text)
     text = re.sub(r"['`]s\b", "", text)
+    text = _LEADING_COUNCIL.sub("", text)
     text = _TRAILING_WORDS.sub("", text).strip()
     if strip_prefix:
         text = _PREFIXES.sub("", text)
@@ -125,8 +143,13 @@ class CouncilRegistry:
                 )
         aliases: dict[str, str] = {}
         with open(ALIASES_CSV, newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                aliases[row["alias"].strip()] = row["code"].strip()
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                alias, code = (row.get("alias") or "").strip(), (row.get("code") or "").strip()
+                if not alias or not code:
+                    raise ValueError(f"{ALIASES_CSV.name}: line {line}: needs an alias and a code")
+                if aliases.get(alias, code) != code:
+                    raise ValueError(f"{ALIASES_CSV.name}: line {line}: alias {alias!r} is given two codes")
+                aliases[alias] = code
         return cls(councils, aliases)
 
     def current(self) -> list[Council]:
@@ -141,30 +164,40 @@ class CouncilRegistry:
     def resolve(self, name: str, period: str | None = None) -> Council:
         """The authority a printed name means, in a given year if known.
 
-        Raises UnknownCouncilError when nothing matches: an unknown name is never guessed.
+        A name shared by an old and a new authority (North Yorkshire, Dorset, Barnsley) gives
+        the one that ran children's services for most of the April-to-March year. Raises
+        UnknownCouncilError when nothing matches, or when every authority of that name had
+        ended (or not begun) in that year ('Cumbria' in 2023-24): never a guess.
         """
         found = self.candidates(name)
         if not found:
             raise UnknownCouncilError(
                 f"no English council is called {name!r}; add a row to {ALIASES_CSV.name} if it is a variant"
             )
-        return self._choose(found, period)
+        chosen = self._choose(found, period)
+        if chosen is None:
+            known = "; ".join(c.describe() for c in {c.code: c for c in found}.values())
+            raise UnknownCouncilError(f"{name!r} ran no children's services in {period}: {known}")
+        return chosen
 
     def lookup(self, name: str, period: str | None = None) -> Council | None:
+        """As `resolve`, but None instead of an error."""
         found = self.candidates(name)
         return self._choose(found, period) if found else None
 
     @staticmethod
-    def _choose(found: list[Council], period: str | None) -> Council:
+    def _choose(found: list[Council], period: str | None) -> Council | None:
         unique = {c.code: c for c in found}
-        if len(unique) == 1:
-            return next(iter(unique.values()))
         if period is None:
+            if len(unique) == 1:
+                return next(iter(unique.values()))
             live = [c for c in unique.values() if c.live]
             return (live or list(unique.values()))[0]
         year = start_year(period)
         first, last = date(year, 4, 1), date(year + 1, 3, 31)
-        return max(unique.values(), key=lambda c: (c.operating_days(first, last), c.start or date.min))
+        days = {code: c.operating_days(first, last) for code, c in unique.items()}
+        best = max(unique.values(), key=lambda c: (days[c.code], c.start or date.min))
+        return best if days[best.code] > 0 else None
 
     # -- finding councils in running text -------------------------------------------------
 

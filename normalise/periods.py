@@ -1,7 +1,8 @@
 """Reporting periods: every way a report writes a financial year becomes '2017-18'.
 
-"April 2017 – March 2018", "2017/2018", "2017/18", "2017-18", "2016 - 2017" and
-"1 April 2023 to 31 March 2024" all name an April-to-March year.
+"April 2017 – March 2018", "Apr 2017 - Mar 2018", "2017/2018", "2017/18", "2017-18",
+"2016 - 2017", "1 April 2023 to 31 March 2024", "1st April 2017 to 31st March 2018",
+"01/04/2017 to 31/03/2018" and "the year ended 31 March 2018" all name an April-to-March year.
 """
 
 from __future__ import annotations
@@ -9,14 +10,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DASH = r"(?:/|-|–|—|‐|‑|to)"
+_DASHES = "-–—‐‑‒−"
+_DASH = r"(?:/|[" + _DASHES + r"]|to\b)"
 # A year pair; the second year may be glued to following digits in flattened text
-# ("2023/2413% more complaints"), so it is validated in code, not by the regex.
-_PAIR_RE = re.compile(r"(?<![\d£$.,])((?:19|20)\d{2})\*?\s*" + _DASH + r"\s*(\d{2,4})")
-_ORD = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+# ("2023/2413% more complaints", "2015/162016/17"), so it is validated in code, not by the regex.
+_PAIR_RE = re.compile(r"((?:19|20)\d{2})\*?\s*" + _DASH + r"\s*(\d{2,4})")
+#: Characters that make a four-digit number something other than a year ('£2017', '1,2017', '31/03/2018').
+_NOT_A_YEAR_BEFORE = set("0123456789£$.,/")
+_ORD = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?"
 _RANGE_RE = re.compile(
-    _ORD + r"April\s+((?:19|20)\d{2})\s*(?:to|until|and|–|—|-)\s*" + _ORD + r"March\s+((?:19|20)\d{2})",
+    _ORD + r"Apr(?:il)?\.?,?\s+((?:19|20)\d{2})\s*(?:to|until|and|[" + _DASHES + r"])\s*"
+    + _ORD + r"Mar(?:ch)?\.?,?\s+((?:19|20)\d{2})\b",
     re.IGNORECASE,
+)
+# '01/04/2017 to 31/03/2018', '1.4.2017 - 31.3.2018'
+_DATE_RANGE_RE = re.compile(
+    r"(?<!\d)0?1([/.])0?4\1((?:19|20)\d{2})\s*(?:to|until|and|[" + _DASHES + r"])\s*31([/.])0?3\3((?:19|20)\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+# 'the year ended 31 March 2018', 'year ending 31st March 2018'
+_YEAR_ENDED_RE = re.compile(
+    r"\byear\s+end(?:ed|ing)\s+(?:on\s+)?31(?:st)?\s+March\s+((?:19|20)\d{2})\b", re.IGNORECASE
 )
 
 
@@ -54,20 +68,31 @@ def _pair_end(first: int, second: str) -> tuple[int, str] | None:
 def find_periods(text: str) -> list[PeriodMention]:
     """Every financial year named in `text`, in order, with its position."""
     found: list[PeriodMention] = []
-    for match in _RANGE_RE.finditer(text):
-        first, second = int(match.group(1)), int(match.group(2))
-        if second == first + 1:
-            found.append(PeriodMention(match.start(), match.end(), make_period(first), match.group(0)))
+    for pattern, first_group, second_group in ((_RANGE_RE, 1, 2), (_DATE_RANGE_RE, 2, 4)):
+        for match in pattern.finditer(text):
+            first, second = int(match.group(first_group)), int(match.group(second_group))
+            if second == first + 1:
+                found.append(PeriodMention(match.start(), match.end(), make_period(first), match.group(0)))
+    for match in _YEAR_ENDED_RE.finditer(text):
+        found.append(PeriodMention(match.start(), match.end(), make_period(int(match.group(1)) - 1), match.group(0)))
     taken = [(m.start, m.end) for m in found]
-    for match in _PAIR_RE.finditer(text):
-        first = int(match.group(1))
-        used = _pair_end(first, match.group(2))
-        if used is None:
+    position, previous_end = 0, -1
+    while True:
+        match = _PAIR_RE.search(text, position)
+        if match is None:
+            break
+        start = match.start()
+        glued = start == previous_end  # '2015/162016/17': the second pair follows the first
+        if start > 0 and text[start - 1] in _NOT_A_YEAR_BEFORE and not glued:
+            position = start + 1
+            continue
+        used = _pair_end(int(match.group(1)), match.group(2))
+        if used is None or any(s <= start < e for s, e in taken):
+            position = start + 1
             continue
         end = match.start(2) + used[0]
-        if any(s <= match.start() < e for s, e in taken):
-            continue
-        found.append(PeriodMention(match.start(), end, make_period(first), text[match.start():end]))
+        found.append(PeriodMention(start, end, make_period(int(match.group(1))), text[start:end]))
+        position = previous_end = end
     return sorted(found, key=lambda m: m.start)
 
 
