@@ -147,6 +147,77 @@ def serve(db_path: Path, port: int, host: str) -> None:
 
 
 @main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True,
+              help="The built database whose unmapped labels to list.")
+@click.option("--accept", "assignments", multiple=True, metavar="LABEL=ID",
+              help="Record that a printed label means a canonical id (repeatable).")
+@click.option("--council", default="*", show_default=True,
+              help="With --accept: the GSS code of the one council the decision is for, or * for all.")
+@click.option("--note", default="", help="With --accept: why (kept in normalise/overrides.csv).")
+@click.option("--json", "as_json", is_flag=True, help="Print the queue as JSON.")
+@click.option("--overrides", "overrides_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The overrides file to write (default: normalise/overrides.csv).")
+def review(db_path: Path, assignments: tuple[str, ...], council: str, note: str, as_json: bool,
+           overrides_path: Path | None) -> None:
+    """List printed labels (services, themes, remedies) no category was confidently found
+    for, or record a decision on one.
+
+    Decisions are written to normalise/overrides.csv and win over fuzzy matching at the
+    next build.
+
+    Example:
+
+        complaints review
+
+        complaints review --accept "Oaktree Centre=early_help" --note "contact centre, p5"
+    """
+    from normalise.categories import TaxonomyError
+    from normalise.review import accept, parse_assignment, review_queue
+
+    if assignments:
+        for assignment in assignments:
+            try:
+                label, canonical_id = parse_assignment(assignment)
+                written = accept(label, canonical_id, council=council, note=note,
+                                 **({"path": overrides_path} if overrides_path else {}))
+            except (ValueError, TaxonomyError) as exc:
+                raise click.ClickException(str(exc)) from exc
+            click.echo(f"recorded: {written.label!r} -> {written.category} for {written.council} "
+                       f"(overrides.csv line {written.line}); rebuild to apply")
+        return
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no database yet; run `complaints build` first")
+    rows = review_queue(_unmapped_facts(db_path))
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("The review queue is empty: every printed label has a category.")
+        return
+    click.echo(f"{'label':<44} {'kind':<8} {'facts':>5}  {'councils':<22} best candidates (score)")
+    for row in rows:
+        candidates = ", ".join(f"{c} ({s:.0f})" for c, s in row.candidates[:3]) or "-"
+        click.echo(f"{row.label[:44]:<44} {row.kind:<8} {row.facts:>5}  {', '.join(row.councils)[:22]:<22} {candidates}")
+    click.echo(f"{len(rows)} labels wait for a decision: complaints review --accept 'LABEL=ID'")
+
+
+def _unmapped_facts(db_path: Path):
+    import sqlite_utils
+
+    from schemas import Fact
+
+    db = sqlite_utils.Database(db_path)
+    for row in db.query("select * from facts where category_method = 'unmapped'"):
+        yield Fact(
+            **{k: row[k] for k in ("authority_code", "authority_name", "period", "measure", "stage", "category",
+                                   "category_raw", "category_method", "category_score", "value", "unit")},
+            provenance={"document_sha256": row["document_sha256"], "document_name": row["document_name"],
+                        "page": row["page"], "block": row["block"], "line": row["line"], "quote": row["quote"],
+                        "method": row["method"], "confidence": row["confidence"]},
+        )
+
+
+@main.command()
 @click.option("--gold", "gold_dir", required=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Folder of gold files (<document stem>.json).")
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),

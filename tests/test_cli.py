@@ -129,3 +129,26 @@ def test_every_command_has_help_with_an_example(runner, command):
 def test_every_command_is_documented_in_the_readme(command):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"complaints {command}" in readme
+
+
+def test_review_lists_the_unmapped_labels_of_a_built_database(runner, tmp_path):
+    db_path = tmp_path / "c.db"
+    assert runner.invoke(main, ["build", "--db", str(db_path), "-q"]).exit_code == 0
+    result = runner.invoke(main, ["review", "--db", str(db_path), "--json"])
+    assert result.exit_code == 0, result.output
+    queue = {row["label"]: row for row in json.loads(result.output)}
+    db = sqlite_utils.Database(db_path)
+    unmapped = db.execute("select count(*) from facts where category_method = 'unmapped'").fetchone()[0]
+    assert sum(row["facts"] for row in queue.values()) == unmapped > 0
+    assert queue["Transition Team"]["councils"] == ["E06000050"]
+
+
+def test_review_accept_writes_an_override_and_refuses_unknown_ids(runner, tmp_path):
+    overrides = tmp_path / "overrides.csv"
+    overrides.write_text("council_code,raw_label,canonical_id,note\n")
+    ok = runner.invoke(main, ["review", "--accept", "Transition Team=disabled_children", "--council", "E06000050",
+                              "--note", "transition to adult services", "--overrides", str(overrides)])
+    assert ok.exit_code == 0, ok.output
+    assert "E06000050,Transition Team,disabled_children,transition to adult services" in overrides.read_text()
+    bad = runner.invoke(main, ["review", "--accept", "Transition Team=nonsense", "--overrides", str(overrides)])
+    assert bad.exit_code == 1 and "'nonsense' is not an id" in bad.output
