@@ -67,8 +67,8 @@ def read_chart(chart: Chart, ctx: BlockContext, lexicon: Lexicon) -> list[Candid
             reading.qualifiers |= title.qualifiers - {"total"}
             if "response_time" in name.categories and dimension:
                 continue  # response times by service: the contract has no such measure
-            if "outcome" in name.categories and dimension == "service":
-                reading.qualifiers.add("upheld") if name.categories["outcome"] == "upheld" else None
+            if dimension == "service" and name.categories.get("outcome") == "upheld":
+                reading.qualifiers.add("upheld")  # a 'Number upheld' series over services
             period = parse_period(category_label) if by_period else (title.period or ctx.period)
             if fixed:
                 category = lexicon.category(fixed, category_label)

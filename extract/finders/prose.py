@@ -371,6 +371,7 @@ class _SentenceFinder:
 
     def read(self, figure: Figure, left_start: int, right_end: int, previous: SentenceReading | None,
              claimed: set[int]) -> SentenceReading | None:
+        """What one number counts, read from the words around it; None when nothing it counts is named."""
         fig_end = figure.end  # the words between a count and its paired percentage belong to both
         right_clause = self._clause_end(fig_end, right_end)
         left_clause = self._clause_start(left_start, figure.start)
@@ -378,8 +379,47 @@ class _SentenceFinder:
         comparison = previous is not None and (
             COMPARISON_RE.search(left_text) is not None or FROM_TO_RE.match(left_text) is not None
         )
+        reading, own_base = self._base(figure, left_start, left_clause, right_clause, previous if comparison else None)
+        reading.qualifiers = {c.value for c in self._cues(left_clause, figure.start, "qualifier")
+                              + self._cues(fig_end, right_end, "qualifier")}
+        if comparison and not own_base:
+            reading.qualifiers |= previous.reading.qualifiers
+        if reading.base is None and (comparison or self.method is Method.TEXT):
+            return None  # a sentence that names nothing the number counts
 
+        self._read_category(reading, figure, left_clause, fig_end, right_clause, right_end)
+        if comparison and reading.category_dim is None and not own_base and previous.reading.category_dim:
+            reading.category_dim, reading.category, reading.label = (
+                previous.reading.category_dim, previous.reading.category, previous.reading.label)
+        services = self._services_for(figure, left_start)
+        if services and not self._about_services(reading, figure, services):
+            return None
+        reading.stage = self._stage(figure, left_clause, fig_end, right_clause, right_end)
+        if reading.stage is None and comparison:
+            reading.stage = previous.reading.stage
+        period = self._period(figure, left_start, left_clause, fig_end, right_clause, claimed)
+        result = SentenceReading(reading, period, inherited=comparison)
+        # 'Cross Portfolio and Adult Social Care complaints saw 0% upheld': one figure, two services
+        result.extra.extend((replace(reading, label=name), period) for _, _, name in services[1:])
+        same_as = SAME_AS_RE.match(self.text[fig_end:])
+        if same_as:  # '65% of cases answered in time, the same as in 2015-16'
+            later = [m for m in self.periods if m.start >= fig_end + same_as.end() - 1]
+            if later and later[0].start - (fig_end + same_as.end()) <= 2:
+                result.extra.append((reading, later[0].period))
+        return result
+
+    def _base(self, figure: Figure, left_start: int, left_clause: int, right_clause: int,
+              compared_with: SentenceReading | None) -> tuple[Reading, bool]:
+        """What the number counts, and whether the words next to it name it themselves.
+
+        Nearest first: a phrase around the number ('dealt with 4,156 children'), the words
+        after it ('183 representations'), before it ('withdrawn (10)'), the figure it is
+        compared with, the sentence before it, then a list's introduction. A section about
+        the Ombudsman, or a sentence whose subject is the Ombudsman, rules over plain
+        'complaints' and 'cases'.
+        """
         reading = Reading()
+        fig_end = figure.end
         spanning = [c for c in self.cues if c.kind == "base" and c.start <= figure.start < c.end]
         bracketed = re.search(r"\(\s*$", self.text[:figure.start]) is not None
         right_limit = min(right_clause, self._word_limit(fig_end, BASE_WINDOW_WORDS))
@@ -394,8 +434,8 @@ class _SentenceFinder:
             reading.base = self._by_priority(right_bases, near=fig_end)
         elif left_bases:
             reading.base = max(left_bases, key=lambda c: c.end).value
-        elif comparison:
-            reading.base = previous.reading.base
+        elif compared_with is not None:
+            reading.base = compared_with.reading.base
         elif sentence_bases:
             reading.base = max(sentence_bases, key=lambda c: c.end).value
         elif self.method is Method.LIST and self.ctx.bases:
@@ -403,38 +443,7 @@ class _SentenceFinder:
         reading = with_dominant_context(reading, self.ctx.bases if self.ctx.heading_info else [], fill_missing=False)
         reading = with_dominant_context(reading, self._ombudsman_subject(figure, left_clause, right_bases),
                                         fill_missing=False)
-
-        qualifier_cues = self._cues(left_clause, figure.start, "qualifier") + self._cues(fig_end, right_end, "qualifier")
-        reading.qualifiers = {c.value for c in qualifier_cues}
-        if comparison and not right_bases and not left_bases:
-            reading.qualifiers |= previous.reading.qualifiers
-        if reading.base is None and (comparison or self.method is Method.TEXT):
-            return None  # a sentence that names nothing the number counts
-
-        self._read_category(reading, figure, left_clause, fig_end, right_clause, right_end)
-        if comparison and reading.category_dim is None and not right_bases and previous.reading.category_dim:
-            reading.category_dim, reading.category, reading.label = (
-                previous.reading.category_dim, previous.reading.category, previous.reading.label)
-        services = self._services_for(figure, left_start)
-        if services:
-            if not self._about_services(reading, figure, services):
-                return None
-            result_services = services
-        else:
-            result_services = []
-        reading.stage = self._stage(figure, left_clause, fig_end, right_clause, right_end)
-        if reading.stage is None and comparison:
-            reading.stage = previous.reading.stage
-        period = self._period(figure, left_start, left_clause, fig_end, right_clause, claimed)
-        result = SentenceReading(reading, period, inherited=comparison)
-        if len(result_services) > 1:  # 'Cross Portfolio and Adult Social Care complaints saw 0% upheld'
-            result.extra.extend((replace(reading, label=name), period) for _, _, name in result_services[1:])
-        same_as = SAME_AS_RE.match(self.text[fig_end:])
-        if same_as:
-            later = [m for m in self.periods if m.start >= fig_end + same_as.end() - 1]
-            if later and later[0].start - (fig_end + same_as.end()) <= 2:
-                result.extra.append((reading, later[0].period))
-        return result
+        return reading, bool(right_bases or left_bases)
 
     def _services_for(self, figure: Figure, left_start: int) -> list[tuple[int, int, str]]:
         """The services a figure is about: the nearest name (or names joined by 'and') before it."""

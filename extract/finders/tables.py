@@ -23,9 +23,9 @@ from extract.finders.reading import (
 )
 from extract.finders.values import is_signed_change, parse_cell
 from extract.lexicon import FIXED_DIMENSIONS, LabelInfo, Lexicon
-from normalise.periods import is_period_label, parse_period
-from schemas import Cell, Document, Method, Stage, Table, Unit
 from extract.readers.common import is_blank_value, looks_numeric
+from normalise.periods import is_period_label, parse_period
+from schemas import STAGED_MEASURES, Cell, Document, Measure, Method, Stage, Table, Unit
 
 MAX_HEADER_ROWS = 3
 FIXED_DIM_VOTE = 0.6  # share of row labels that must name categories of one breakdown
@@ -150,9 +150,7 @@ class _TableReader:
             for info in self.column_infos[1:]
         )
 
-    def implied_stage(self, measure) -> Stage | None:
-        from schemas import Measure
-
+    def implied_stage(self, measure: Measure) -> Stage | None:
         return self.timescale_stage if measure is Measure.COMPLAINTS_BY_RESPONSE_TIME else None
 
     # -- what the table is --------------------------------------------------------------
@@ -381,7 +379,7 @@ class _TableReader:
             measure, category = resolved
             if not unit_allowed(measure, unit):
                 continue
-            stage = reading.stage if measure_takes_stage(measure) else None
+            stage = reading.stage if measure in STAGED_MEASURES else None
             stage = stage or self.implied_stage(measure)
             raw = reading.label if (category is not None or reading.label_dim) else None
             found.append(
@@ -414,12 +412,6 @@ def _implied_stage_of_rows(grid: Grid, lexicon: Lexicon) -> Stage | None:
     labels = [clean_label(r[0].text) for r in grid.data] + grid.column_labels
     bands = {lexicon.category("response_time", label) for label in labels}
     return Stage.STAGE1 if bands & {"within_10_days", "within_20_days"} else None
-
-
-def measure_takes_stage(measure) -> bool:
-    from schemas import STAGED_MEASURES
-
-    return measure in STAGED_MEASURES
 
 
 def _category_dimension(info: LabelInfo, base: str | None) -> str | None:
