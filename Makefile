@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= complaints.db
 PORT   ?= 8001
 
-.PHONY: help venv build serve test test-deps bench fixtures clean
+.PHONY: help venv build serve test test-deps bench fixtures screenshot clean
 
 help:
 	@echo "make serve   build $(DB) from the bundled corpus and serve it at http://127.0.0.1:$(PORT)"
@@ -44,6 +44,9 @@ bench: $(STAMP) test-deps
 
 fixtures: $(STAMP)
 	$(BIN)/python scripts/make_fixtures.py
+
+screenshot: $(STAMP) test-deps
+	UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest tests/test_browser.py -q
 
 clean:
 	rm -rf $(DB) .cache .pytest_cache tests/artifacts bench-out $(VENV)

@@ -94,33 +94,64 @@ def _print_extraction(extraction) -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
               show_default=True, help="Database to write.")
 @click.option("--strict", is_flag=True, help="Stop at the first document that cannot be read; keep the old database.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes extracting in parallel (default: the number of cores).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where extractions are cached by SHA-256 and extractor version (default: .cache/extractions).")
+@click.option("--no-cache", is_flag=True, help="Read every document again.")
+@click.option("--timeout", type=click.IntRange(min=1), default=None,
+              help="Seconds allowed for one document before it is recorded as failed (default: 300).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress output.")
-def build(corpus_dir: Path | None, db_path: Path, strict: bool, quiet: bool) -> None:
+def build(corpus_dir: Path | None, db_path: Path, strict: bool, workers: int | None, cache_dir: Path | None,
+          no_cache: bool, timeout: int | None, quiet: bool) -> None:
     """Build the SQLite database from the corpus.
 
-    Exits 0 when every document was read and identified, 2 when some were not (they are
-    recorded in the database's documents and ingest_log tables).
+    Documents are extracted in parallel and cached, so a rebuild reads only new or changed
+    files. Exits 0 when every document was read and identified, 2 when some were not (they
+    are recorded in the database's documents and ingest_log tables).
 
     Example:
 
         complaints build --db complaints.db
     """
+    import os
+
+    from corpus.manifest import load_corpus
+    from extract.batch import DEFAULT_CACHE, DEFAULT_TIMEOUT
     from publish.build import BuildAborted, build as run_build
 
-    def progress(path: Path, extraction) -> None:
-        if quiet:
+    entries = load_corpus(corpus_dir).entries()
+    progress = None
+    if not quiet:
+        from tqdm import tqdm
+
+        progress = tqdm(total=len(entries), unit="doc", desc="extracting", file=sys.stderr, dynamic_ncols=True)
+    pages = 0
+
+    def on_document(path: Path, extraction) -> None:
+        nonlocal pages
+        pages += extraction.document.pages or 0
+        if progress is None:
             return
-        mark = {"ok": "ok", "no_facts": "no facts", "unidentified": "UNIDENTIFIED", "failed": "FAILED"}[extraction.status.value]
-        click.echo(f"  {path.name:<45} {mark:<13} {len(extraction.facts):>5} facts", err=True)
-        if extraction.error and extraction.status.value != "ok":
-            click.echo(f"    {extraction.error}", err=True)
+        progress.update(1)
+        progress.set_postfix(pages=pages, refresh=False)
+        if extraction.status.value in {"failed", "unidentified"}:
+            progress.write(f"  {extraction.error}", file=sys.stderr)
 
     try:
-        report = run_build(corpus_dir, db_path, strict=strict, on_document=progress)
+        report = run_build(
+            corpus_dir, db_path, strict=strict, on_document=on_document,
+            workers=workers or os.cpu_count() or 1,
+            cache_dir=None if no_cache else (cache_dir or DEFAULT_CACHE),
+            timeout=timeout or DEFAULT_TIMEOUT,
+        )
     except BuildAborted as exc:
         raise click.ClickException(f"build stopped (--strict): {exc}") from exc
+    finally:
+        if progress is not None:
+            progress.close()
     click.echo(
-        f"Built {report.db_path}: {report.documents} documents, {report.facts} facts "
+        f"Built {report.db_path}: {report.documents} documents{f' ({pages} PDF pages)' if pages else ''}, {report.facts} facts "
         f"({', '.join(f'{k} {v}' for k, v in sorted(report.by_status.items()))}); {report.warnings} warnings"
     )
     if report.failed:
@@ -252,6 +283,181 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None, verbose: bool) -> None:
     recall = matched / gold if gold else 1.0
     precision = matched / extracted if extracted else 0.0
     click.echo(f"{'overall':<36} {'':<26} {'':<8} {gold:>5} {matched:>6} {extracted - matched:>6} {recall:>7.3f} {precision:>9.3f}")
+
+
+
+@main.command()
+@click.argument("council")
+@click.option("--measure", required=True, help="A measure, e.g. complaints_received (see the measures table).")
+@click.option("--stage", default="", help="stage1, stage2 or stage3; leave out for figures without a stage.")
+@click.option("--year", "period", help="Reporting year, e.g. 2023-24 (default: the latest with a figure).")
+@click.option("--category", default="", help="Category, for measures that have them (e.g. upheld).")
+@click.option("--unit", default="count", show_default=True, help="count, percent, days or gbp.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True)
+def benchmark(council: str, measure: str, stage: str, period: str | None, category: str, unit: str, db_path: Path) -> None:
+    """Compare a council's figure with its statistical neighbours, region and England.
+
+    Prints the neighbours' average and how many have data, region and England averages,
+    rank and quartile, change from the year before, rates per 10,000 children and per
+    1,000 referrals, flags and caveats, then each neighbour's figure.
+
+    Example:
+
+        complaints benchmark "Thurrock" --measure complaints_received --stage stage1 --year 2023-24
+    """
+    from publish.benchmark import BenchmarkError, compare, format_comparison
+
+    try:
+        comparison = compare(db_path, council, measure, _normal_period(period) if period else None,
+                             stage=stage.replace(" ", "").lower(), category=category, unit=unit)
+    except BenchmarkError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_comparison(comparison))
+
+
+# -- collecting reports ------------------------------------------------------------------------
+
+_CORPUS_OPTION = dict(type=click.Path(file_okay=False, path_type=Path),
+                      help="Corpus folder with manifest.csv and reports/ (default: the bundled corpus).")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--council", help="The council (name or ONS code); read from the document when left out.")
+@click.option("--year", "period", help="The reporting year, e.g. 2023-24; read from the document when left out.")
+@click.option("--url", help="Where the council published it (recorded as source_url; `complaints fetch` checks it).")
+@click.option("--title", help="The report's title.")
+@click.option("--licence", help="Its licence, e.g. 'Open Government Licence v3.0'.")
+@click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+def add(file: Path, council: str | None, period: str | None, url: str | None, title: str | None,
+        licence: str | None, corpus_dir: Path | None) -> None:
+    """Add a local report file to the corpus: stored as reports/<sha256>.<ext>, with a manifest row.
+
+    The council and year are checked against the council registry. Left out, they are read
+    from the document; when it does not say, the row is added with them blank, to fill in.
+    The same file added twice is stored once. A file the readers cannot read is refused.
+
+    Example:
+
+        complaints add thurrock-2023-24.pdf --council Thurrock --year 2023-24 --url https://www.thurrock.gov.uk/report.pdf
+    """
+    from corpus.store import AddError, add_document
+
+    try:
+        result = add_document(file, corpus_dir, council=council, period=period, url=url, title=title, licence=licence)
+    except AddError as exc:
+        raise click.ClickException(str(exc)) from exc
+    row = result.row
+    if not result.added:
+        click.echo(f"already in the corpus: {row.file} ({row.council or '?'} {row.period or '?'}); "
+                   "the same file is stored once, no row added")
+        return
+    if result.detected:
+        found = ", ".join(result.detected[k] for k in ("council", "period") if k in result.detected)
+        click.echo(f"detected: {found} (from the document)")
+    stored = "stored" if not result.stored.existed else "already stored"
+    click.echo(f"added {row.file} ({stored}): {row.council or '?'} {row.period or '?'}, {row.format}, "
+               f"{row.size_bytes:,} bytes")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+@click.option("--delay", type=click.FloatRange(min=0), default=None,
+              help="Seconds between two requests to the same host (default 2).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds to wait to connect and between reads (default 30).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest file to download (default 50 MiB); a bigger one is stopped and recorded as failed.")
+@click.option("--attempts", type=click.IntRange(1, 10), default=None,
+              help="Tries per request on server errors and dropped connections, with back-off (default 3).")
+def fetch(corpus_dir: Path | None, delay: float | None, timeout: float | None, max_bytes: int | None,
+          attempts: int | None) -> None:
+    """Download the reports the manifest lists by URL, and check archived ones for changes.
+
+    A row with a source_url and no archived file is downloaded; an archived one gets a
+    conditional GET, and a changed report becomes a new version (new file, new row; the old
+    ones are kept). Every outcome is written to the manifest after each document, so an
+    interrupted run is resumed by running it again. Exits 2 when a URL failed.
+
+    Example:
+
+        complaints fetch --delay 2 --timeout 30
+    """
+    from corpus.fetch import fetch_corpus
+
+    options = {k: v for k, v in dict(delay=delay, timeout=timeout, max_bytes=max_bytes, attempts=attempts).items()
+               if v is not None}
+
+    def progress(result) -> None:
+        row = result.row
+        click.echo(f"{result.outcome:<13} {(row.council or '?')[:26]:<26} {row.period or '?':<8} {result.url}")
+        click.echo(f"              {result.detail}")
+
+    try:
+        summary = fetch_corpus(corpus_dir, on_document=progress, **options)
+    except KeyboardInterrupt:
+        click.echo("interrupted: the manifest has every document done so far; run again to continue", err=True)
+        sys.exit(130)
+    click.echo(summary.describe())
+    if summary.problems:
+        click.echo(f"{len(summary.problems)} URL(s) could not be archived; see the status column of the manifest.",
+                   err=True)
+        sys.exit(2)
+
+
+@main.command("corpus")
+@click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+def corpus_command(corpus_dir: Path | None) -> None:
+    """List the corpus: one line per document, then coverage (councils x years present, failed, missing).
+
+    Example:
+
+        complaints corpus --corpus corpus
+    """
+    from corpus.coverage import FAILED, MISSING, PRESENT, coverage_from_manifest
+    from corpus.manifest import CORPUS_DIR, load_corpus
+
+    root = corpus_dir or CORPUS_DIR
+    corpus = load_corpus(root)
+    click.echo(f"{'council':<26} {'period':<8} {'format':<6} {'status':<12} file")
+    for row in corpus.rows:
+        exists = bool(row.file) and (corpus.root / row.file).is_file()
+        # failed and refused rows show their reason in the coverage below
+        status = row.state or ("ok" if exists else "not fetched" if row.source_url else "file missing")
+        suffix = Path(row.file).suffix.lower().lstrip(".") if row.file else ""
+        fmt = row.format or {"txt": "text", "md": "text", "htm": "html"}.get(suffix, suffix)
+        click.echo(f"{(row.council or '?')[:26]:<26} {row.period or '?':<8} {fmt:<6} {status:<12} "
+                   f"{row.file or row.source_url}")
+    for path in corpus.unlisted:
+        click.echo(f"{'?':<26} {'?':<8} {'':<6} {'no row':<12} "
+                   f"{path.relative_to(corpus.root) if path.is_relative_to(corpus.root) else path}")
+
+    coverage = coverage_from_manifest(corpus.rows, corpus.root)
+    if not coverage.periods:
+        click.echo("coverage: no document has both a council and a year yet")
+    else:
+        first, last = coverage.periods[0], coverage.periods[-1]
+        click.echo(
+            f"coverage: {len(coverage.councils)} councils x {len(coverage.periods)} years ({first} to {last}): "
+            f"{len(coverage.present)} present, {len(coverage.failed)} failed, {len(coverage.missing)} missing"
+        )
+        marks = {PRESENT: "#", FAILED: "x", MISSING: "."}
+        click.echo(f"{'':<26} " + " ".join(f"{p[2:]:>5}" for p in coverage.periods))
+        for _code, name in coverage.councils:
+            cells = [coverage.cell(name, p) for p in coverage.periods]
+            click.echo(f"{name[:26]:<26} " + " ".join(f"{marks[c.status]:>5}" for c in cells))
+        click.echo("(# present, x failed, . missing)")
+        for _code, name in coverage.councils:
+            gaps = [p for p in coverage.periods if coverage.cell(name, p).status == MISSING]
+            if gaps:
+                click.echo(f"missing: {name}: {', '.join(gaps)}")
+        for cell in coverage.failed:
+            click.echo(f"failed:  {cell.council} {cell.period}: {'; '.join(cell.details)}")
+    if coverage.unplaced:
+        click.echo(f"{len(coverage.unplaced)} row(s) have no council or year; fill them in in the manifest: "
+                   + ", ".join(r.file or r.source_url for r in coverage.unplaced))
 
 
 if __name__ == "__main__":

@@ -1,26 +1,48 @@
 """The corpus: which report files we have, whose they are, and where they came from.
 
-`corpus/manifest.csv` has one row per document. A report is added by dropping the file
-into `corpus/reports/` and adding a row; a file with no row is still built, its council
-and year read from the document itself.
+`corpus/manifest.csv` has one row per document. A report is added with `complaints add`
+(a local file) or by giving a row a `source_url` and running `complaints fetch`; a file
+dropped into `corpus/reports/` with no row is still built, its council and year read from
+the document itself.
+
+Columns (old manifests with only the first nine still load; unknown columns are kept):
+
+    file             the archived file, relative to the manifest's folder (reports/<sha256>.<ext>)
+    council          name or ONS code          period       '2023-24'
+    title            the report's title        original_format  what the council published (pdf, docx, html)
+    sha256, size_bytes, format   of the archived file (format as told from its bytes)
+    source_url       where it was published    final_url    where the last download ended after redirects
+    fetched_at       when it was downloaded    etag, last_modified   the server's validators, for conditional GETs
+    licence, notes
+    status           ok | not_found | failed: <why> | refused: <why> | superseded   (blank: not fetched yet)
+    checked_at, remote_status   the last check of an archived copy: unchanged | changed: ... | not_found | failed: ...
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas import check_period
 
 CORPUS_DIR = Path(__file__).resolve().parent
 DEFAULT_MANIFEST = CORPUS_DIR / "manifest.csv"
 REPORT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt", ".md"}
+#: The original nine columns first, so that old manifests and old readers keep working.
 MANIFEST_COLUMNS = [
     "file", "council", "period", "title", "original_format", "sha256", "source_url", "licence", "notes",
+    "status", "format", "size_bytes", "fetched_at", "etag", "last_modified", "final_url", "checked_at",
+    "remote_status",
 ]
+#: What a row's `status` may say (its first word; failed and refused carry a reason after a colon).
+STATUSES = ("ok", "not_found", "failed", "refused", "superseded")
+#: Statuses of rows that are documents of the corpus (blank: an old manifest's row, or not fetched yet).
+DOCUMENT_STATUSES = {None, "ok"}
 
 
 class ManifestError(ValueError):
@@ -30,7 +52,10 @@ class ManifestError(ValueError):
 class ManifestRow(BaseModel):
     """One document of the corpus as the manifest records it."""
 
-    file: str = Field(min_length=1, description="path relative to the manifest's folder")
+    # columns this code does not know (a researcher's own) are kept, and written back
+    model_config = ConfigDict(extra="allow")
+
+    file: str | None = Field(default=None, description="path relative to the manifest's folder; blank until fetched")
     council: str | None = None
     period: str | None = None
     title: str | None = None
@@ -39,16 +64,59 @@ class ManifestRow(BaseModel):
     source_url: str | None = None
     licence: str | None = None
     notes: str | None = None
+    status: str | None = Field(default=None, description="ok, not_found, failed: <why>, refused: <why>, superseded")
+    format: str | None = Field(default=None, description="the archived file's format, told from its bytes")
+    size_bytes: int | None = Field(default=None, ge=0)
+    fetched_at: str | None = Field(default=None, description="when the file was downloaded (UTC, ISO 8601)")
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = Field(default=None, description="the URL the download ended at, after redirects")
+    checked_at: str | None = Field(default=None, description="when the archived copy was last checked upstream")
+    remote_status: str | None = Field(default=None, description="what that check found")
 
     @field_validator("period")
     @classmethod
     def _period(cls, value: str | None) -> str | None:
         return check_period(value) if value else None
 
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if value.split(":", 1)[0].strip() not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)} (failed and refused may add ': <reason>'), "
+                             f"got {value!r}")
+        return value
+
     @field_validator("*", mode="before")
     @classmethod
     def _blank_is_none(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _file_or_url(self) -> "ManifestRow":
+        if not self.file and not self.source_url:
+            raise ValueError("a row needs a file or a source_url")
+        return self
+
+    @property
+    def state(self) -> str | None:
+        """The status without its reason: 'failed: HTTP 500' -> 'failed'."""
+        return self.status.split(":", 1)[0].strip() if self.status else None
+
+    @property
+    def is_document(self) -> bool:
+        """A row that stands for a document of the corpus (not a failed fetch, not an old version)."""
+        return self.state in DOCUMENT_STATUSES
+
+    def value(self, column: str) -> str:
+        """The row's value of a column as the CSV writes it."""
+        value = getattr(self, column, None)
+        if value is None and self.model_extra:
+            value = self.model_extra.get(column)
+        return "" if value is None else str(value)
 
 
 @dataclass
@@ -58,8 +126,20 @@ class Corpus:
     unlisted: list[Path] = field(default_factory=list)
 
     def entries(self) -> list[tuple[Path, ManifestRow | None]]:
-        """Every document to build: manifest rows first, then files with no row."""
-        listed = [(self.root / row.file, row) for row in self.rows]
+        """Every document to build: manifest rows first, then files with no row.
+
+        Rows that are not documents are left out: a URL not fetched yet (no file, or a file
+        that does not exist yet), a fetch that failed or was refused, an old version of a
+        report that changed upstream.
+        """
+        listed = []
+        for row in self.rows:
+            if not row.is_document or not row.file:
+                continue
+            path = self.root / row.file
+            if row.status is None and row.source_url and not path.exists():
+                continue  # listed by its URL, not fetched yet
+            listed.append((path, row))
         return listed + [(path, None) for path in self.unlisted]
 
 
@@ -70,16 +150,21 @@ def load_manifest(path: Path = DEFAULT_MANIFEST) -> list[ManifestRow]:
     rows = []
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        missing = {"file"} - set(reader.fieldnames or [])
-        if missing:
-            raise ManifestError(f"{path.name}: needs a 'file' column (columns: {', '.join(MANIFEST_COLUMNS)})")
+        if not {"file", "source_url"} & set(reader.fieldnames or []):
+            raise ManifestError(f"{path.name}: needs a 'file' or 'source_url' column (columns: {', '.join(MANIFEST_COLUMNS)})")
         for line, raw in enumerate(reader, start=2):
+            # None: cells beyond the header; a column named like an attribute of the row would shadow it
+            values = {k: v for k, v in raw.items()
+                      if k is not None and (k in ManifestRow.model_fields or not hasattr(ManifestRow, k))}
+            if not any((v or "").strip() for v in values.values()):
+                continue  # a blank line
             try:
-                rows.append(ManifestRow(**{k: v for k, v in raw.items() if k in ManifestRow.model_fields}))
+                rows.append(ManifestRow(**values))
             except ValueError as exc:
                 first = exc.errors()[0] if hasattr(exc, "errors") else {"msg": str(exc), "loc": ()}
                 where = ".".join(str(p) for p in first.get("loc", ()))
-                raise ManifestError(f"{path.name}: line {line} ({raw.get('file')}): {where}: {first['msg']}") from exc
+                label = raw.get("file") or raw.get("source_url")
+                raise ManifestError(f"{path.name}: line {line} ({label}): {where + ': ' if where else ''}{first['msg']}") from exc
     return rows
 
 
@@ -88,7 +173,8 @@ def load_corpus(directory: Path | None = None, manifest: Path | None = None) -> 
     directory = Path(directory) if directory else CORPUS_DIR
     manifest = Path(manifest) if manifest else directory / "manifest.csv"
     rows = load_manifest(manifest)
-    listed = {(manifest.parent / row.file).resolve() for row in rows}
+    # every file a row names counts as listed, old versions too: they are not new documents
+    listed = {(manifest.parent / row.file).resolve() for row in rows if row.file}
     search = [directory / "reports"] if (directory / "reports").is_dir() else [directory]
     # every file in reports/ is a document: one the readers cannot read is recorded, not skipped
     unlisted = sorted(
@@ -102,9 +188,38 @@ def load_corpus(directory: Path | None = None, manifest: Path | None = None) -> 
     return Corpus(root=manifest.parent, rows=rows, unlisted=unlisted)
 
 
+def manifest_columns(rows: list[ManifestRow]) -> list[str]:
+    """The known columns, then any others the rows carry, in the order first met."""
+    columns = list(MANIFEST_COLUMNS)
+    for row in rows:
+        for key in row.model_extra or {}:
+            if key not in columns:
+                columns.append(key)
+    return columns
+
+
 def write_manifest(rows: list[ManifestRow], path: Path = DEFAULT_MANIFEST) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=MANIFEST_COLUMNS)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: (getattr(row, k) or "") for k in MANIFEST_COLUMNS})
+    """Write the manifest atomically: a temporary file in the same folder, then os.replace,
+    so an interrupted run leaves the previous manifest whole, never half of a new one."""
+    path = Path(path)
+    columns = manifest_columns(rows)
+    handle = tempfile.NamedTemporaryFile(
+        "w", newline="", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({column: row.value(column) for column in columns})
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

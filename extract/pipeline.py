@@ -35,8 +35,6 @@ from schemas import (
 
 log = logging.getLogger(__name__)
 
-#: Bump when extraction changes, so cached extractions are redone.
-EXTRACTOR_VERSION = "1"
 
 FINDERS = {"tables": tables.find, "charts": charts.find, "prose": prose.find}
 #: When one figure is printed twice (a table and a sentence), the table's reading is kept.

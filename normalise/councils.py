@@ -157,7 +157,10 @@ class CouncilRegistry:
         return [c for c in self.by_code.values() if c.live]
 
     def candidates(self, name: str) -> list[Council]:
-        """Authorities a printed name may mean (all codes it has had)."""
+        """Authorities a printed name (or an ONS code) may mean (all codes it has had)."""
+        code = name.strip().upper()
+        if code in self.by_code:
+            return [self.by_code[code]]
         found = self._by_key.get(name_key(name)) or self._by_key.get(name_key(name, strip_prefix=True))
         return list(found or [])
 

@@ -18,8 +18,12 @@ from pathlib import Path
 import sqlite_utils
 
 from corpus.manifest import Corpus, ManifestRow, load_corpus
-from extract.pipeline import EXTRACTOR_VERSION, Extraction, ReviewItem, extract_file
+from extract.batch import DEFAULT_TIMEOUT, extract_many, extractor_fingerprint
+from extract.pipeline import Extraction, ReviewItem
 from normalise.councils import CouncilRegistry, load_registry
+from publish.reference import load_reference
+from corpus.coverage import create_coverage_table
+from publish.validate import record as record_validation_issues
 from schemas import (
     FIXED_CATEGORIES,
     LABELLED_MEASURES,
@@ -58,13 +62,21 @@ def build(
     strict: bool = False,
     on_document: Callable[[Path, Extraction], None] | None = None,
     extractions: Iterable[tuple[Path, ManifestRow | None, Extraction]] | None = None,
+    workers: int | None = 1,
+    cache_dir: Path | None = None,
+    timeout: int | None = DEFAULT_TIMEOUT,
 ) -> BuildReport:
-    """Extract every document of the corpus and write the database atomically."""
+    """Extract every document of the corpus and write the database atomically.
+
+    `workers` processes extract in parallel; with `cache_dir`, a document already extracted
+    by the same extractor (same SHA-256, same code and data) is not read again.
+    """
     db_path = Path(db_path)
     corpus = load_corpus(corpus_dir)
     registry = load_registry()
     if extractions is None:
-        extractions = extract_corpus(corpus, registry, on_document)
+        extractions = extract_corpus(corpus, on_document, workers=workers, cache_dir=cache_dir, timeout=timeout)
+    remove_stale_temporaries(db_path)
     temporary = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     if temporary.exists():
         temporary.unlink()
@@ -78,6 +90,7 @@ def build(
                 raise BuildAborted(extraction.error or f"{path.name}: failed")
             add_extraction(db, path, row, extraction, corpus, seen, report)
         finish_database(db)
+        create_coverage_table(db, corpus.rows)  # which councils have which years
         db.close()
         os.replace(temporary, db_path)
     finally:
@@ -86,14 +99,33 @@ def build(
     return report
 
 
-def extract_corpus(corpus: Corpus, registry: CouncilRegistry, on_document=None):
-    """Extract each document in turn (`extract_file` never raises for a bad document)."""
-    for path, row in corpus.entries():
-        extraction = extract_file(path, council=row.council if row else None, period=row.period if row else None,
-                                  registry=registry)
+def extract_corpus(corpus: Corpus, on_document=None, workers: int | None = 1, cache_dir: Path | None = None,
+                   timeout: int | None = DEFAULT_TIMEOUT):
+    """Extract the corpus's documents (in parallel, cached), yielding them in corpus order.
+
+    `extract_file` never raises for a bad document, and a worker that dies is recorded as a
+    failed document, so one file cannot stop the build.
+    """
+    entries = corpus.entries()
+    rows = {index: row for index, (_, row) in enumerate(entries)}
+    jobs = [(path, row.council if row else None, row.period if row else None) for path, row in entries]
+
+    def report(path: Path, extraction: Extraction, cached: bool) -> None:
         if on_document:
             on_document(path, extraction)
-        yield path, row, extraction
+
+    for index, (path, extraction) in enumerate(extract_many(jobs, workers=workers, cache_dir=cache_dir,
+                                                             timeout=timeout, on_result=report)):
+        yield path, rows[index], extraction
+
+
+def remove_stale_temporaries(db_path: Path) -> None:
+    """A build killed mid-way (kill -9, power cut) leaves its temporary file; the old database
+    was never touched. Remove such leftovers whose process is gone."""
+    for leftover in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+        pid = leftover.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            leftover.unlink(missing_ok=True)
 
 
 # -- schema ------------------------------------------------------------------------------------
@@ -208,7 +240,7 @@ def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extracti
             "warnings": len(extraction.warnings),
             "source_url": row.source_url if row else None,
             "licence": row.licence if row else None,
-            "extractor_version": EXTRACTOR_VERSION,
+            "extractor_version": extractor_fingerprint(),
         }
     )
     db["facts"].insert_all(fact_row(f) for f in extraction.facts)
@@ -283,9 +315,11 @@ def finish_database(db: sqlite_utils.Database) -> None:
     db["documents"].create_index(["authority_code", "period"])
     db["ingest_log"].create_index(["document_sha256"])
     facts.enable_fts(["quote", "category_raw", "authority_name"], create_triggers=False)
+    load_reference(db)  # reference tables (neighbours, population, context) and the benchmark summary
+    record_validation_issues(db)
     db["build_info"].insert_all(
         [
-            {"key": "extractor_version", "value": EXTRACTOR_VERSION},
+            {"key": "extractor_version", "value": extractor_fingerprint()},
             {"key": "built_on", "value": date.today().isoformat()},
         ],
         pk="key",

@@ -1,0 +1,674 @@
+"""Benchmarking: a council's figure against its statistical neighbours, its region and England.
+
+`materialise(db)` runs at build time and writes a summary table, `benchmark`, with one row per
+council, period, measure, stage, category and unit, so that the site reads a few indexed rows
+per page instead of computing averages and ranks on every request. `compare()` and
+`history()` read it back for the command line (and tests); they take a database path.
+
+Choosing one value per row. The facts can hold several rows for one (council, period,
+measure, stage, category, unit), and the rule that picks one is deterministic:
+
+1. Labels no category was found for (`category_method = 'unmapped'`) are left out: they wait
+   in the review queue.
+2. Within one document, the same printed label read twice keeps its most confident reading
+   (then the first read). Different labels that map to the same category are parts and are
+   added up (counts and percentages only), except a nested row ('Communication > Lack of
+   response') whose parent row is printed too: the parent already counts it.
+3. Between documents, the value from the council's own report wins, then the most confident,
+   then the latest report (by its period), then the lowest SHA-256.
+
+Every fact considered is listed in `benchmark_sources` with whether it was used and why not,
+and rows whose sources disagree are flagged `conflicting_sources` and listed by the
+`conflicts` view with their quotes.
+
+Comparisons. Neighbours are DfE's 10 statistical neighbours (the April 2021 model before
+2023-24, the 2025 model from then), matched on DfE LA numbers so that recoded councils still
+match. Averages are plain means of the councils with data (the council itself is in its
+region and England averages, and never its own neighbour). Rank 1 is the highest value, ties
+share the best rank, and quartile 1 is the highest quarter. Rates use the mid-year population
+DfE pairs with the year (mid-2023 for 2023-24) and the same year's referrals.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from statistics import fmean
+
+import sqlite_utils
+
+from schemas import LABELLED_MEASURES, STAGED_MEASURES
+
+#: A count below this is a small number: rates and changes built on it are unstable.
+SMALL_NUMBER = 5
+#: Fewer neighbours with data than this makes the neighbours' average weak.
+LOW_NEIGHBOUR_COVERAGE = 5
+#: Less than this share of England's councils with data makes the England average weak.
+LOW_ENGLAND_COVERAGE = 0.5
+#: The first year compared with DfE's 2025 neighbour model; earlier years use April 2021's.
+MODEL_2025_FROM = "2023-24"
+PER_CHILDREN = 10_000
+PER_REFERRALS = 1_000
+#: Units whose parts (labels mapped to one category) can be added up.
+SUMMABLE_UNITS = frozenset({"count", "percent"})
+#: Stored averages, rates and changes are rounded to this many decimals (for reading).
+DECIMALS = 2
+METHOD_CAVEATS = {"text": "read from prose, not a table", "chart": "read from a chart's labels"}
+UNMAPPED = "unmapped"
+
+
+def neighbour_model(period: str) -> str:
+    return "2025" if period >= MODEL_2025_FROM else "2021"
+
+
+def previous_period(period: str) -> str:
+    start = int(period[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, DECIMALS)
+
+
+def _mean(values: list[float]) -> float | None:
+    return _round(fmean(values)) if values else None
+
+
+# -- choosing one value ------------------------------------------------------------------------
+
+@dataclass
+class Source:
+    """One fact considered for a benchmark row."""
+
+    fact_id: int
+    value: float
+    label: str
+    document: str
+    document_period: str | None
+    document_council: str | None
+    method: str
+    confidence: float
+    used: bool = False
+    reason: str = ""
+
+
+@dataclass
+class Choice:
+    value: float
+    sources: list[Source]
+    used: list[Source]
+    parts: int
+    conflict: bool
+    alternatives: list[float] = field(default_factory=list)
+
+
+def _ancestors(label: str) -> list[str]:
+    pieces = label.split(" > ")
+    return [" > ".join(pieces[:i]) for i in range(1, len(pieces))]
+
+
+def _reading(sources: list[Source]) -> Source:
+    """The most confident reading (then the first read) of one label in one document."""
+    return max(sources, key=lambda s: (s.confidence, -s.fact_id))
+
+
+def _document_value(sources: list[Source], unit: str, scope_labels: set[str]) -> tuple[list[Source], set[float]]:
+    """The rows of one document that make its value for a key, and the values of readings that
+    disagree with them (the same label read twice with different values)."""
+    by_label: dict[str, list[Source]] = defaultdict(list)
+    for source in sources:
+        by_label[source.label].append(source)
+    counted, disagreeing = [], set()
+    for label, readings in sorted(by_label.items()):
+        best = _reading(readings)
+        for other in readings:
+            if other is not best:
+                other.reason = "the same label read again in this document; a more confident reading is used"
+                if other.value != best.value:
+                    disagreeing.add(other.value)
+        parent = next((a for a in _ancestors(label) if a in scope_labels), None)
+        if parent is not None:
+            best.reason = f"a sub-row of '{parent}', which is counted"
+            continue
+        counted.append(best)
+    if unit not in SUMMABLE_UNITS and len(counted) > 1:
+        best = _reading(counted)
+        for other in counted:
+            if other is not best:
+                other.reason = f"{unit} cannot be added up; another label is used"
+        counted = [best]
+    return counted, disagreeing
+
+
+def choose(council: str, unit: str, by_document: dict[str, list[Source]],
+           scope_labels: dict[str, set[str]]) -> Choice | None:
+    """Pick one value for a key from its facts, grouped by document (see the module's rule)."""
+    candidates = []
+    disagreeing: set[float] = set()
+    for document, sources in by_document.items():
+        counted, conflicting = _document_value(sources, unit, scope_labels[document])
+        disagreeing |= conflicting
+        if counted:
+            value = sum(s.value for s in counted)
+            first = counted[0]
+            rank = (first.document_council == council, min(s.confidence for s in counted),
+                    first.document_period or "", document)
+            candidates.append((rank, value, counted))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: c[0][3])  # equal otherwise, the lowest SHA-256 (the sorts are stable)
+    candidates.sort(key=lambda c: c[0][:3], reverse=True)
+    _, value, used = candidates[0]
+    for _, _, rows in candidates[1:]:
+        for source in rows:
+            source.reason = "another document's figure is used (own report, confidence, latest report)"
+    for source in used:
+        source.used, source.reason = True, ("part of a sum" if len(used) > 1 else "used")
+    others = {round(v, 6) for v in disagreeing} | {round(v, 6) for _, v, _ in candidates[1:]}
+    alternatives = sorted(others - {round(value, 6)})
+    sources = [s for rows in by_document.values() for s in rows]
+    return Choice(value=value, sources=sources, used=used, parts=len(used), conflict=bool(alternatives),
+                  alternatives=alternatives)
+
+
+# -- materialising -----------------------------------------------------------------------------
+
+FACTS_SQL = """
+select f.id, f.authority_code, f.period, f.measure, coalesce(f.stage, '') as stage,
+       coalesce(f.category, '') as category, f.unit, coalesce(f.category_raw, '') as label, f.value,
+       f.method, f.confidence, f.document_sha256, d.period as document_period, d.authority_code as document_council,
+       f.category_method
+from facts f left join documents d on d.sha256 = f.document_sha256
+"""
+
+
+def _read_facts(db: sqlite_utils.Database):
+    """Facts grouped by key and document, and each document's printed labels per scope."""
+    groups: dict[tuple, dict[str, list[Source]]] = defaultdict(lambda: defaultdict(list))
+    scopes: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in db.execute(FACTS_SQL).fetchall():
+        (fact_id, code, period, measure, stage, category, unit, label, value, method, confidence, sha,
+         document_period, document_council, category_method) = row
+        if category_method == UNMAPPED or (measure in LABELLED_MEASURES and not category):
+            continue
+        key = (code, period, measure, stage, category, unit)
+        groups[key][sha].append(Source(fact_id, value, label, sha, document_period, document_council, method,
+                                       confidence))
+        scopes[(code, period, measure, stage, unit)][sha].add(label)
+    return groups, scopes
+
+
+def _councils(db: sqlite_utils.Database) -> dict[str, dict]:
+    return {row["code"]: row for row in db["councils"].rows}
+
+
+def _ident(council: dict) -> str:
+    """DfE LA number (stable when ONS recodes a council), else the GSS code."""
+    return council["dfe_number"] or council["code"]
+
+
+def _operating_on(council: dict, day: date) -> bool:
+    start = council["start_date"] or "0000-00-00"
+    end = council["end_date"] or "9999-99-99"
+    return start <= day.isoformat() <= end
+
+
+def _period_end(period: str) -> date:
+    return date(int(period[:4]) + 1, 3, 31)
+
+
+def _rank(value: float, ascending: list[float]) -> int:
+    """1 + the number of values strictly higher (ties share the best rank)."""
+    return 1 + len(ascending) - bisect.bisect_right(ascending, value)
+
+
+def _quartile(rank: int, ranked: int) -> int:
+    """1 for the highest quarter of values, 4 for the lowest."""
+    return 1 + (4 * (rank - 1)) // ranked
+
+
+@dataclass
+class GroupStats:
+    """What every council in one comparison group (period, measure, stage, category, unit)
+    shares: computed once per group, not once per council, so a national build stays fast."""
+
+    ascending: list[float]
+    rates_ascending: list[float]
+    england_average: float | None
+    england_rate_average: float | None
+    england_referral_rate_average: float | None
+    regions: dict[str, tuple[float | None, int, float | None]]
+    other_stage: set[str]
+    other_unit: set[str]
+
+    @classmethod
+    def of(cls, values: dict[str, float], rates: dict[str, float], referral_rates: dict[str, float],
+           region_of: dict[str, str], other_forms: dict[str, set[tuple[str, str]]], stage: str, unit: str):
+        by_region: dict[str, list[str]] = defaultdict(list)
+        for ident in values:
+            by_region[region_of.get(ident)].append(ident)
+        regions = {region: (_mean([values[i] for i in idents]), len(idents),
+                            _mean([rates[i] for i in idents if i in rates]))
+                   for region, idents in by_region.items()}
+        missing = {i: forms for i, forms in other_forms.items() if i not in values}
+        return cls(
+            ascending=sorted(values.values()),
+            rates_ascending=sorted(rates.values()),
+            england_average=_mean(list(values.values())),
+            england_rate_average=_mean(list(rates.values())),
+            england_referral_rate_average=_mean(list(referral_rates.values())),
+            regions=regions,
+            other_stage={i for i, forms in missing.items() if any(s != stage for s, _ in forms)},
+            other_unit={i for i, forms in missing.items() if any(u != unit for _, u in forms)},
+        )
+
+
+def materialise(db: sqlite_utils.Database) -> None:
+    """Write `benchmark`, `benchmark_sources` and the `neighbour_values` and `conflicts` views."""
+    councils = _councils(db)
+    groups, scopes = _read_facts(db)
+    neighbours: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in db.execute("select model, council_dfe_number, neighbour_dfe_number, neighbour_name, closeness "
+                          "from statistical_neighbours order by model, council_dfe_number, rank").fetchall():
+        neighbours[(row[0], row[1])].append({"ident": row[2], "name": row[3], "closeness": row[4]})
+    population = {(r[0], r[1]): r[2] for r in db.execute(
+        "select dfe_number, period, children_0_17 from population where children_0_17 is not null")}
+    referrals = {(r[0], r[1]): r[2] for r in db.execute(
+        "select dfe_number, period, value from context_measures "
+        "where measure = 'referrals_received' and value is not null")}
+
+    # 1. one value per key
+    chosen: dict[tuple, Choice] = {}
+    for key, by_document in groups.items():
+        code, period, measure, stage, category, unit = key
+        if code not in councils:
+            continue
+        choice = choose(code, unit, by_document, scopes[(code, period, measure, stage, unit)])
+        if choice is not None:
+            chosen[key] = choice
+
+    # 2. values by comparison group: (period, measure, stage, category, unit) -> ident -> ...
+    values: dict[tuple, dict[str, float]] = defaultdict(dict)
+    rates: dict[tuple, dict[str, float]] = defaultdict(dict)
+    referral_rates: dict[tuple, dict[str, float]] = defaultdict(dict)
+    methods: dict[tuple, dict[str, set[str]]] = defaultdict(dict)
+    other_forms: dict[tuple, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    for key, choice in sorted(chosen.items()):
+        code, period, measure, stage, category, unit = key
+        ident = _ident(councils[code])
+        group = key[1:]
+        values[group][ident] = choice.value
+        methods[group][ident] = {s.method for s in choice.used}
+        other_forms[(period, measure, category)][ident].add((stage, unit))
+        if unit == "count":
+            if (ident, period) in population:
+                rates[group][ident] = choice.value / population[(ident, period)] * PER_CHILDREN
+            if referrals.get((ident, period)):
+                referral_rates[group][ident] = choice.value / referrals[(ident, period)] * PER_REFERRALS
+
+    # 3. councils operating in each period, for coverage: period -> region -> idents
+    operating: dict[str, dict[str, set[str]]] = {}
+    for period in {key[1] for key in chosen}:
+        day = _period_end(period)
+        by_region: dict[str, set[str]] = defaultdict(set)
+        for council in councils.values():
+            if _operating_on(council, day):
+                by_region[council["region_code"]].add(_ident(council))
+        operating[period] = by_region
+    england_councils = {period: sum(len(v) for v in by_region.values()) for period, by_region in operating.items()}
+    region_of = {_ident(c): c["region_code"] for c in councils.values()}
+    stats: dict[tuple, GroupStats] = {}
+
+    rows, sources = [], []
+    for row_id, (key, choice) in enumerate(sorted(chosen.items()), start=1):
+        code, period, measure, stage, category, unit = key
+        council = councils[code]
+        ident, group = _ident(council), key[1:]
+        if group not in stats:
+            stats[group] = GroupStats.of(values[group], rates[group], referral_rates[group], region_of,
+                                         other_forms[(period, measure, category)], stage, unit)
+        g = stats[group]
+        group_values, group_rates, group_referral_rates = values[group], rates[group], referral_rates[group]
+        model = neighbour_model(period)
+        nbs = neighbours.get((model, council["dfe_number"]), [])
+        nb_values = [group_values[n["ident"]] for n in nbs if n["ident"] in group_values]
+        nb_rates = [group_rates[n["ident"]] for n in nbs if n["ident"] in group_rates]
+        nb_referral_rates = [group_referral_rates[n["ident"]] for n in nbs if n["ident"] in group_referral_rates]
+        region = council["region_code"]
+        region_average, region_with_data, region_rate_average = g.regions.get(region, (None, 0, None))
+        previous = values.get((previous_period(period),) + group[1:], {}).get(ident)
+        change = choice.value - previous if previous is not None else None
+        rate, referral_rate = group_rates.get(ident), group_referral_rates.get(ident)
+        rank = _rank(choice.value, g.ascending)
+        rate_rank = _rank(rate, g.rates_ascending) if rate is not None else None
+        row = {
+            "id": row_id,
+            "council_code": code,
+            "council_name": council["name"],
+            "dfe_number": council["dfe_number"],
+            "region_code": region,
+            "region_name": council["region_name"],
+            "period": period,
+            "measure": measure,
+            "stage": stage,
+            "category": category,
+            "unit": unit,
+            "value": choice.value,
+            "neighbour_average": _mean(nb_values),
+            "neighbours_with_data": len(nb_values),
+            "neighbours": len(nbs),
+            "region_average": region_average,
+            "region_with_data": region_with_data,
+            "region_councils": len(operating[period].get(region, ())),
+            "england_average": g.england_average,
+            "england_with_data": len(g.ascending),
+            "england_councils": england_councils[period],
+            "rank": rank,
+            "ranked": len(g.ascending),
+            "quartile": _quartile(rank, len(g.ascending)),
+            "previous_value": previous,
+            "change": _round(change),
+            "change_percent": _round(change / previous * 100) if change is not None and previous else None,
+            "population_0_17": population.get((ident, period)),
+            "rate_per_10k_children": _round(rate),
+            "neighbour_average_rate_per_10k": _mean(nb_rates),
+            "region_average_rate_per_10k": region_rate_average,
+            "england_average_rate_per_10k": g.england_rate_average,
+            "rate_rank": rate_rank,
+            "rate_quartile": _quartile(rate_rank, len(g.rates_ascending)) if rate_rank else None,
+            "referrals": referrals.get((ident, period)),
+            "rate_per_1k_referrals": _round(referral_rate),
+            "neighbour_average_rate_per_1k_referrals": _mean(nb_referral_rates),
+            "england_average_rate_per_1k_referrals": g.england_referral_rate_average,
+            "fact_id": min(s.fact_id for s in choice.used),
+            "method": ", ".join(sorted({s.method for s in choice.used})),
+            "confidence": min(s.confidence for s in choice.used),
+            "parts": choice.parts,
+            "sources": len(choice.sources),
+            "conflict": int(choice.conflict),
+            "neighbour_model": model if nbs else None,
+        }
+        row["flags"] = json.dumps(_flags(row))
+        row["caveats"] = "; ".join(_caveats(row, choice, nbs, group_values, methods[group], g))
+        rows.append(row)
+        for source in choice.sources:
+            sources.append((row_id, source.fact_id, source.value, int(source.used), source.reason or "not used"))
+    _write(db, rows, sources)
+
+
+def _flags(row: dict) -> list[str]:
+    """Short machine-readable warnings (a JSON array, so Datasette can facet on them)."""
+    flags = []
+    if row["unit"] == "count" and row["value"] < SMALL_NUMBER:
+        flags.append("small_number")
+    if row["neighbours"] and row["neighbours_with_data"] < LOW_NEIGHBOUR_COVERAGE:
+        flags.append("few_neighbours_with_data")
+    if not row["neighbours"]:
+        flags.append("no_neighbour_model")
+    if row["england_with_data"] < LOW_ENGLAND_COVERAGE * row["england_councils"]:
+        flags.append("low_england_coverage")
+    if row["conflict"]:
+        flags.append("conflicting_sources")
+    if row["unit"] == "count" and row["population_0_17"] is None:
+        flags.append("no_population")
+    return flags
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _not_compared(councils: set[str], neighbours: set[str], what: str) -> str:
+    verb = "gives" if len(councils) == 1 else "give"
+    among = len(councils & neighbours)
+    return (f"{_plural(len(councils), 'council')} ({_plural(among, 'neighbour')} among them) {verb} {what}: "
+            "not compared")
+
+
+def _caveats(row: dict, choice: Choice, nbs: list[dict], group_values: dict[str, float],
+             methods: dict[str, set[str]], stats: GroupStats) -> list[str]:
+    """Plain-English notes on definitions that differ, shown beside the figure, never hidden."""
+    notes = []
+    measure, stage, unit = row["measure"], row["stage"], row["unit"]
+    if row["unit"] == "count" and row["value"] < SMALL_NUMBER:
+        notes.append(f"small number (under {SMALL_NUMBER}): rates and changes are unstable")
+    if measure in STAGED_MEASURES and not stage:
+        notes.append("not split by stage: may count complaints at every stage")
+    for method in sorted({s.method for s in choice.used}):
+        if method in METHOD_CAVEATS:
+            notes.append(f"this figure was {METHOD_CAVEATS[method]}")
+    if choice.parts > 1:
+        notes.append(f"the sum of {choice.parts} printed labels mapped to this category")
+    if choice.conflict:
+        shown = ", ".join(f"{v:g}" for v in choice.alternatives)
+        notes.append(f"sources disagree: {choice.value:g} is used, also read {shown} (see the conflicts view)")
+    quoted = [s for s in choice.used if s.document_council and s.document_council != row["council_code"]]
+    if quoted:
+        notes.append("quoted in another council's report")
+    neighbour_idents = {n["ident"] for n in nbs}
+    other_stage, other_unit = stats.other_stage, stats.other_unit
+    if other_stage:
+        form = "only with a stage split" if not stage else f"only without a {stage} figure"
+        notes.append(_not_compared(other_stage, neighbour_idents, f"{measure} {form}"))
+    if other_unit:
+        notes.append(_not_compared(other_unit, neighbour_idents, f"{measure} in another unit than {unit}"))
+    prose = sum(1 for n in nbs if n["ident"] in group_values and methods.get(n["ident"], set()) & set(METHOD_CAVEATS))
+    if prose:
+        notes.append(f"the figures of {_plural(prose, 'neighbour')} were read from prose or charts")
+    if unit == "count" and row["population_0_17"] is None:
+        notes.append("no child population for this council and year: no rate")
+    return notes
+
+
+#: The benchmark table's columns and types, in the order `materialise` builds its rows.
+BENCHMARK_COLUMNS = {
+    "id": int, "council_code": str, "council_name": str, "dfe_number": str, "region_code": str, "region_name": str,
+    "period": str, "measure": str, "stage": str, "category": str, "unit": str, "value": float,
+    "neighbour_average": float, "neighbours_with_data": int, "neighbours": int,
+    "region_average": float, "region_with_data": int, "region_councils": int,
+    "england_average": float, "england_with_data": int, "england_councils": int,
+    "rank": int, "ranked": int, "quartile": int, "previous_value": float, "change": float, "change_percent": float,
+    "population_0_17": int, "rate_per_10k_children": float, "neighbour_average_rate_per_10k": float,
+    "region_average_rate_per_10k": float, "england_average_rate_per_10k": float, "rate_rank": int,
+    "rate_quartile": int, "referrals": float, "rate_per_1k_referrals": float,
+    "neighbour_average_rate_per_1k_referrals": float, "england_average_rate_per_1k_referrals": float,
+    "fact_id": int, "method": str, "confidence": float, "parts": int, "sources": int, "conflict": int,
+    "neighbour_model": str, "flags": str, "caveats": str,
+}
+SOURCE_COLUMNS = {"id": int, "benchmark_id": int, "fact_id": int, "value": float, "used": int, "reason": str}
+
+
+def _write(db: sqlite_utils.Database, rows: list[dict], sources: list[tuple]) -> None:
+    """Create the tables with their keys, then insert in one transaction (plain executemany:
+    a national build writes about half a million rows)."""
+    db["benchmark"].create(BENCHMARK_COLUMNS, pk="id", not_null={"stage", "category"}, foreign_keys=[
+        ("council_code", "councils", "code"), ("measure", "measures", "measure"), ("fact_id", "facts", "id")])
+    db["benchmark_sources"].create(SOURCE_COLUMNS, pk="id", foreign_keys=[
+        ("benchmark_id", "benchmark", "id"), ("fact_id", "facts", "id")])
+    columns = list(BENCHMARK_COLUMNS)
+    with db.conn:
+        db.conn.executemany(f"insert into benchmark ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+                            (tuple(row[c] for c in columns) for row in rows))
+        db.conn.executemany("insert into benchmark_sources (benchmark_id, fact_id, value, used, reason) "
+                            "values (?, ?, ?, ?, ?)", sources)
+    benchmark = db["benchmark"]
+    # one unique index serves both one council's row (all columns equal) and its years (all but period)
+    benchmark.create_index(["council_code", "measure", "stage", "category", "unit", "period"], unique=True)
+    benchmark.create_index(["dfe_number", "period", "measure", "stage", "category", "unit"])  # neighbours' rows
+    benchmark.create_index(["measure", "period", "stage", "category", "unit", "rank"])  # one measure, all councils
+    benchmark.create_index(["fact_id"])  # a fact's page lists the benchmark rows that use it
+    for column in ("council_name", "region_name", "period", "stage", "category"):  # facets
+        benchmark.create_index([column])
+    # a partial index: the few conflicting rows, found without scanning the rest
+    db.execute("create index idx_benchmark_conflicting on benchmark(id) where conflict = 1")
+    db["benchmark_sources"].create_index(["benchmark_id"])
+    db["benchmark_sources"].create_index(["fact_id"])
+    db.create_view("neighbour_values", NEIGHBOUR_VALUES_SQL, replace=True)
+    db.create_view("conflicts", CONFLICTS_SQL, replace=True)
+    # statistics for the query planner: without them a council-and-year filter may pick the
+    # period index (30,000 rows a year nationally) over the council one (a few hundred)
+    for table in ("benchmark", "benchmark_sources", "statistical_neighbours"):
+        db.execute(f"analyze {table}")
+
+
+NEIGHBOUR_VALUES_SQL = """
+select b.id as benchmark_id, b.council_code, b.council_name, b.period, b.measure, b.stage, b.category, b.unit,
+       b.value as council_value, sn.model, sn.rank as neighbour_rank, sn.neighbour_code, sn.neighbour_name,
+       sn.closeness, n.value as neighbour_value, n.rate_per_10k_children as neighbour_rate_per_10k,
+       n.rate_per_1k_referrals as neighbour_rate_per_1k_referrals,
+       n.method as neighbour_method, n.flags as neighbour_flags, n.fact_id as neighbour_fact_id
+from benchmark b
+join statistical_neighbours sn on sn.model = b.neighbour_model and sn.council_dfe_number = b.dfe_number
+left join benchmark n on n.dfe_number = sn.neighbour_dfe_number and n.period = b.period and n.measure = b.measure
+     and n.stage = b.stage and n.category = b.category and n.unit = b.unit
+"""
+
+#: The unary + keeps SQLite from filtering on the benchmark's own indexes (thousands of rows a
+#: value) when the partial index of conflicting rows (a handful) is the way in.
+CONFLICTS_SQL = """
+select b.id as benchmark_id, +b.council_name as council_name, +b.period as period, +b.measure as measure,
+       +b.stage as stage, +b.category as category, b.unit,
+       b.value as value_used, s.value, s.used, s.reason, f.category_raw, f.method, f.confidence,
+       f.document_name, f.page, f.line, f.quote, f.id as fact_id, f.document_sha256
+from benchmark b
+join benchmark_sources s on s.benchmark_id = b.id
+join facts f on f.id = s.fact_id
+where b.conflict = 1
+"""
+
+
+# -- reading back (command line, tests) --------------------------------------------------------
+
+class BenchmarkError(LookupError):
+    """Nothing to compare: an unknown council, or no figure for the measure and year asked."""
+
+
+@dataclass
+class Comparison:
+    row: dict
+    neighbours: list[dict]
+
+
+def _connect(db_path: Path) -> sqlite3.Connection:
+    if not Path(db_path).exists():
+        raise BenchmarkError(f"{db_path}: no database; run `complaints build` first")
+    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def council_codes(conn: sqlite3.Connection, council: str) -> list[str]:
+    """Codes a name (any case) or GSS code means; several when ONS recoded the council."""
+    rows = conn.execute("select code from councils where lower(name) = lower(?) or code = upper(?)",
+                        [council.strip(), council.strip()]).fetchall()
+    if not rows:
+        raise BenchmarkError(f"no council is called {council!r} (use the name in the councils table or its code)")
+    return [r["code"] for r in rows]
+
+
+def _key_filter(stage: str | None, category: str | None, unit: str) -> tuple[str, list]:
+    return "stage = ? and category = ? and unit = ?", [stage or "", category or "", unit]
+
+
+def compare(db_path: Path, council: str, measure: str, period: str | None = None, stage: str | None = None,
+            category: str | None = None, unit: str = "count") -> Comparison:
+    """The benchmark row for one council and its neighbours' values (latest year if none given)."""
+    with _connect(db_path) as conn:
+        codes = council_codes(conn, council)
+        where, params = _key_filter(stage, category, unit)
+        marks = ", ".join("?" * len(codes))
+        sql = f"select * from benchmark where council_code in ({marks}) and measure = ? and {where}"
+        params = [*codes, measure, *params]
+        if period:
+            sql += " and period = ?"
+            params.append(period)
+        row = conn.execute(sql + " order by period desc limit 1", params).fetchone()
+        if row is None:
+            raise BenchmarkError(_nothing_found(conn, codes, council, measure, period, stage, category, unit))
+        neighbours = conn.execute(
+            "select neighbour_rank, neighbour_code, neighbour_name, closeness, neighbour_value, "
+            "neighbour_rate_per_10k, neighbour_method from neighbour_values where benchmark_id = ? "
+            "order by neighbour_rank", [row["id"]]).fetchall()
+        return Comparison(dict(row), [dict(n) for n in neighbours])
+
+
+def history(db_path: Path, council: str, measure: str, stage: str | None = None, category: str | None = None,
+            unit: str = "count") -> list[dict]:
+    """The council's benchmark rows for one measure, oldest year first."""
+    with _connect(db_path) as conn:
+        codes = council_codes(conn, council)
+        where, params = _key_filter(stage, category, unit)
+        marks = ", ".join("?" * len(codes))
+        rows = conn.execute(f"select * from benchmark where council_code in ({marks}) and measure = ? and {where} "
+                            "order by period", [*codes, measure, *params]).fetchall()
+        return [dict(r) for r in rows]
+
+
+def _nothing_found(conn, codes, council, measure, period, stage, category, unit) -> str:
+    marks = ", ".join("?" * len(codes))
+    what = " ".join(filter(None, [measure, stage, category, unit]))
+    available = conn.execute(f"select distinct period from benchmark where council_code in ({marks}) and measure = ? "
+                             "and stage = ? and category = ? and unit = ? order by period",
+                             [*codes, measure, stage or "", category or "", unit]).fetchall()
+    if available:
+        years = ", ".join(r[0] for r in available)
+        return f"{council} has no {what} figure for {period}; years with one: {years}"
+    measures = conn.execute(f"select measure, stage, count(*) from benchmark where council_code in ({marks}) "
+                            "group by measure, stage order by measure, stage", codes).fetchall()
+    if not measures:
+        return f"no figures for {council} yet"
+    listed = ", ".join(f"{m[0]}{' --stage ' + m[1] if m[1] else ''}" for m in measures)
+    return f"{council} has no {what} figure; it has: {listed}"
+
+
+def _fmt(value: float | None, suffix: str = "") -> str:
+    if value is None:
+        return "no data"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + suffix
+
+
+def format_comparison(comparison: Comparison) -> str:
+    """A plain-text table for the terminal: the council, its neighbours, region and England."""
+    r = comparison.row
+    what = " ".join(filter(None, [r["measure"], r["stage"], r["category"]]))
+    lines = [f"{r['council_name']} ({r['council_code']}), {r['region_name']}: {what}, {r['period']}, {r['unit']}"]
+    header = f"{'':<34} {'value':>10} {'per 10k children':>17} {'per 1k referrals':>17}  with data"
+    lines += [header, "-" * len(header)]
+
+    def line(label, value, rate=None, referral_rate=None, coverage=""):
+        lines.append(f"{label[:34]:<34} {_fmt(value):>10} {_fmt(rate) if rate is not None else '':>17} "
+                     f"{_fmt(referral_rate) if referral_rate is not None else '':>17}  {coverage}")
+
+    line(r["council_name"], r["value"], r["rate_per_10k_children"], r["rate_per_1k_referrals"])
+    line("neighbours' average", r["neighbour_average"], r["neighbour_average_rate_per_10k"],
+         r["neighbour_average_rate_per_1k_referrals"], f"{r['neighbours_with_data']} of {r['neighbours']} neighbours")
+    line(f"{r['region_name']} average", r["region_average"], r["region_average_rate_per_10k"], None,
+         f"{r['region_with_data']} of {r['region_councils']} councils")
+    line("England average", r["england_average"], r["england_average_rate_per_10k"],
+         r["england_average_rate_per_1k_referrals"], f"{r['england_with_data']} of {r['england_councils']} councils")
+    lines.append("")
+    lines.append(f"rank {r['rank']} of {r['ranked']} (1 = highest), quartile {r['quartile']} (1 = highest quarter)"
+                 + (f"; by rate per 10k children: rank {r['rate_rank']}, quartile {r['rate_quartile']}"
+                    if r["rate_rank"] else ""))
+    if r["previous_value"] is not None:
+        pct = f" ({r['change_percent']:+g}%)" if r["change_percent"] is not None else ""
+        lines.append(f"change from {previous_period(r['period'])}: {r['change']:+g}{pct} (was {_fmt(r['previous_value'])})")
+    else:
+        lines.append(f"change from {previous_period(r['period'])}: no figure for that year")
+    flags = json.loads(r["flags"] or "[]")
+    lines.append(f"flags: {', '.join(flags) if flags else 'none'}")
+    for caveat in filter(None, (r["caveats"] or "").split("; ")):
+        lines.append(f"caveat: {caveat}")
+    lines.append(f"source: fact {r['fact_id']} ({r['method']}, confidence {r['confidence']:g})")
+    if comparison.neighbours:
+        lines.append("")
+        lines.append(f"statistical neighbours (DfE {r['neighbour_model']} model):")
+        for n in comparison.neighbours:
+            lines.append(f"  {n['neighbour_rank']:>2}. {n['neighbour_name'][:30]:<30} {n['closeness']:<15} "
+                         f"{_fmt(n['neighbour_value']):>10}")
+    return "\n".join(lines)
