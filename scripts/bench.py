@@ -343,8 +343,10 @@ def national_benchmark(out: Path, requests: int, years: int = NATIONAL_YEARS) ->
 
     db = out / "national.db"
     print(f"\nNational scale: SYNTHETIC facts for every council x {years} years (bench-out only, never published)")
+    empty = out / "empty-corpus"  # the synthetic documents come straight from the generator
+    empty.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    report = build(out / "empty-corpus", db, extractions=synthetic_extractions(years))
+    report = build(empty, db, extractions=synthetic_extractions(years))
     built = time.perf_counter() - start
     print(f"  build: {report.documents} documents, {report.facts:,} facts in {built:.0f} s "
           f"({db.stat().st_size / 2**20:.0f} MiB)")
