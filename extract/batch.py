@@ -88,8 +88,8 @@ class ExtractionCache:
         os.replace(temporary, path)
 
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so that readers' `except Exception` cannot swallow it."""
 
 
 def _alarm(signum, frame):  # pragma: no cover - called by the OS

@@ -30,6 +30,20 @@ def _report_page(pdf, number: int) -> None:
     pdf.drawString(72, 760, f"We received {40 + number} complaints during the year.")
 
 
+def _long_page(pdf, number: int) -> None:
+    pdf.setFont("Helvetica", 10)
+    for line in range(45):
+        pdf.drawString(72, 700 - line * 13, f"Page {number + 1}, line {line + 1}: the complaints team met the family "
+                                            f"and explained the decision in case {number * 45 + line}.")
+
+
+def huge_pdf(folder: Path, pages: int = 500) -> Path:
+    """A long report: 45 lines of text on each of `pages` pages."""
+    path = folder / "huge.pdf"
+    path.write_bytes(_pdf_bytes(_long_page, pages=pages))
+    return path
+
+
 def truncated_pdf(folder: Path) -> Path:
     data = _pdf_bytes(_report_page)
     path = folder / "truncated.pdf"

@@ -70,3 +70,14 @@ def test_a_build_mixing_good_and_bad_files_keeps_every_good_fact(tmp_path):
     build(solo, tmp_path / "solo.db")
     assert db["facts"].count == sqlite_utils.Database(tmp_path / "solo.db")["facts"].count
     assert report.failed == len(BAD_FILES)
+
+
+def test_a_document_that_takes_too_long_is_recorded_as_failed(tmp_path):
+    """A huge PDF cannot hold up a build: past its time limit it is recorded and left out."""
+    from extract.batch import extract_with_limit
+    from tests.badfiles import huge_pdf
+
+    path = huge_pdf(tmp_path, pages=60)
+    extraction = extract_with_limit(path, None, None, timeout=1)
+    assert extraction.status.value == "failed"
+    assert extraction.error.startswith("huge.pdf:") and "took longer than 1 s" in extraction.error

@@ -55,6 +55,7 @@ class PdfSettings(BaseModel):
 
 
 MAX_HEADER_LINES = 2
+WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname", "size")
 NUMBERED_RE = re.compile(r"^\s*\d{1,2}[.)]\s+(?=[A-Z])")
 BULLET_RE = re.compile(r"^\s*([•●▪◦‣∙·\-–*]|\uf0b7|\uf0a7)\s+")
 PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
@@ -180,7 +181,10 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
         rows = [r for r in rows if any(c.text for c in r)]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
             ruled.append(PageTable(page.page_number, tuple(found.bbox), rows))
-    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    words = [
+        {key: word[key] for key in WORD_KEYS}  # only what later steps use: memory stays small on long reports
+        for word in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    ]
     lines = _lines(words, page.page_number, settings)
     outside = [line for line in lines if not any(_inside(line, t.bbox) for t in ruled)]
     borderless, remaining = _borderless_tables(outside, page.page_number, settings)
