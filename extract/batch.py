@@ -18,7 +18,7 @@ from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-from extract.pipeline import Extraction, ReviewItem, extract_file
+from extract.pipeline import Extraction, ReviewItem, extract_file, failed_extraction
 from extract.readers.common import sha256_of
 from schemas import DocumentStatus, Fact, SourceDocument
 
@@ -105,9 +105,7 @@ def extract_with_limit(path: Path, council: str | None, period: str | None, time
     try:
         return extract_file(path, council=council, period=period)
     except _Timeout:
-        from extract.pipeline import _failed
-
-        return _failed(Path(path), f"{Path(path).name}: took longer than {timeout} s to read; left out (is it huge or damaged?)")
+        return failed_extraction(Path(path), f"{Path(path).name}: took longer than {timeout} s to read; left out (is it huge or damaged?)")
     finally:
         if use_alarm:
             signal.alarm(0)
@@ -173,9 +171,7 @@ def extract_many(
                     try:
                         extraction = future.result()
                     except Exception as exc:  # a worker that died (out of memory, a crash in C code)
-                        from extract.pipeline import _failed
-
-                        extraction = _failed(path, f"{path.name}: the reader crashed ({type(exc).__name__}: {exc})")
+                        extraction = failed_extraction(path, f"{path.name}: the reader crashed ({type(exc).__name__}: {exc})")
                     cache.put(digest, council, period, extraction)
                     results[index] = extraction
                     if on_result:

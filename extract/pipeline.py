@@ -18,7 +18,8 @@ from extract.finders.context import block_contexts
 from extract.finders.detect import detect
 from extract.finders.reading import Candidate
 from extract.lexicon import Lexicon, load_lexicon
-from extract.readers import ReadError, read
+from extract.readers import ReadError, read, sniff_format
+from extract.readers.common import sha256_of
 from normalise.categories import CategoryMapper, load_mapper
 from normalise.councils import Council, CouncilRegistry, UnknownCouncilError, load_registry
 from schemas import (
@@ -26,6 +27,7 @@ from schemas import (
     LABELLED_MEASURES,
     CategoryMethod,
     Document,
+    DocumentFormat,
     DocumentStatus,
     Fact,
     Method,
@@ -74,18 +76,15 @@ def extract_file(
     try:
         doc = read(path)
     except ReadError as exc:
-        return _failed(path, str(exc))
+        return failed_extraction(path, str(exc))
     except Exception as exc:  # a reader bug must not stop a batch: record it with the file's name
         log.exception("reader crashed on %s", path)
-        return _failed(path, f"{path.name}: could not be read ({type(exc).__name__}: {exc})")
+        return failed_extraction(path, f"{path.name}: could not be read ({type(exc).__name__}: {exc})")
     return extract_document(doc, council, period, lexicon, registry, mapper)
 
 
-def _failed(path: Path, error: str) -> Extraction:
-    from extract.readers.common import sha256_of
-    from extract.readers import sniff_format
-    from schemas import DocumentFormat
-
+def failed_extraction(path: Path, error: str) -> Extraction:
+    """The record of a document that could not be read: its hash, size and the reason."""
     try:
         fmt = sniff_format(path)
     except Exception:
