@@ -40,7 +40,7 @@ FIXED_DIMENSIONS = {
 }
 QUALIFIERS = (
     "change", "escalation_request", "in_timescale", "average_days", "upheld", "decision", "finished",
-    "received", "rate", "target", "total", "combined_outcome", "placeholder",
+    "received", "rate", "target", "total", "combined_outcome", "placeholder", "sub_period", "offered",
 )
 
 
@@ -232,7 +232,7 @@ class Lexicon:
         for stage, patterns in self.stages:
             add("stage", stage.value, patterns)
         for name, patterns in self.qualifiers.items():
-            if name in {"total", "placeholder", "change"}:
+            if name in {"total", "placeholder", "change", "sub_period"}:
                 continue  # label-only qualifiers; change is judged next to each number
             add("qualifier", name, patterns)
         for name, patterns in self.periods.items():

@@ -33,6 +33,7 @@ from schemas import (
     Method,
     Provenance,
     SourceDocument,
+    Unit,
 )
 
 log = logging.getLogger(__name__)
@@ -208,8 +209,11 @@ def sum_shared_categories(candidates: list[Candidate]) -> list[Candidate]:
     grouped: dict[tuple, list[Candidate]] = defaultdict(list)
     passthrough: list[Candidate] = []
     for candidate in candidates:
-        if candidate.group is None or candidate.measure in LABELLED_MEASURES:
-            passthrough.append(candidate)  # two rows printed with the same service name are not one
+        # rows that share a fixed category are parts of it, and an Ombudsman case list's payments
+        # add up; two rows with the same service name, or two totals, are not one figure
+        summable = candidate.measure in FIXED_CATEGORIES or candidate.unit is Unit.GBP
+        if candidate.group is None or not summable:
+            passthrough.append(candidate)
             continue
         grouped[(candidate.group,) + candidate.key()].append(candidate)
     summed: list[Candidate] = []

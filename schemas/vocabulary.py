@@ -187,6 +187,8 @@ STAGED_MEASURES: frozenset[Measure] = frozenset(
         Measure.COMPLAINTS_BY_SERVICE,
         Measure.COMPLAINTS_UPHELD_BY_SERVICE,
         Measure.COMPLAINTS_BY_THEME,
+        Measure.COMPLAINTS_BY_COMPLAINANT,  # 'Who made the Stage 1 complaint'
+        Measure.COMPLAINTS_BY_CHANNEL,
     }
 )
 

@@ -26,6 +26,7 @@ from spacy.matcher import Matcher
 from spacy.util import compile_infix_regex, filter_spans
 
 from extract.finders.context import BlockContext
+from extract.finders.lines import consumed_blocks
 from extract.finders.reading import (
     DOMINANT_CONTEXT_BASES,
     Candidate,
@@ -41,7 +42,7 @@ from schemas import STAGED_MEASURES, Document, ListItem, Measure, Method, Paragr
 
 CLAUSE_BREAK_RE = re.compile(r"[,;:]|\b(?:whereas|while|but|however|compared|than)\b", re.IGNORECASE)
 COMPARISON_RE = re.compile(
-    r"(?:compared\s+(?:to|with)|(?:an?\s+)?(?:increase|decrease|improvement|reduction|rise|fall|drop|change)\s+(?:on|from)"
+    r"(?:\(\s*(?:in\s+)?(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:\s*$|compared\s+(?:to|with)|(?:an?\s+)?(?:increase|decrease|improvement|reduction|rise|fall|drop|change)\s+(?:on|from)"
     r"|\b(?:up|down|rising|falling|increasing|decreasing|decreased|increased|reduced|fell|rose)\s+from|\bfrom|\bthan"
     r"|\bthe\s+same\s+as|\bagainst|\bversus|\bvs\.?)\b[^,;]*$",
     re.IGNORECASE,
@@ -49,6 +50,11 @@ COMPARISON_RE = re.compile(
 FROM_TO_RE = re.compile(r"^\s*(?:(?:working\s+)?days?|cases?|complaints?|%)?[^,;.]{0,25}?\bto\s*$", re.IGNORECASE)
 SAME_AS_RE = re.compile(r"^[^.;]*?,?\s*the\s+same\s+as\s+(?:in|for)?\s*", re.IGNORECASE)
 DENOMINATOR_BEFORE_RE = re.compile(r"(?:\bof\s+(?:the|these|those|all)?|\bout\s+of|\bof\s+all\s+the)\s*$", re.IGNORECASE)
+NEXT_CLAUSE_RE = re.compile(
+    r"\band\s+(?:then\s+)?(?:made|carried|found|upheld|decided|took|were|was|had|has|have|completed|closed|investigated)\b",
+    re.IGNORECASE,
+)
+RECEIVED_TOTAL_RE = re.compile(r"^\s+(?:[\w/'’-]+\s+){1,4}received\b", re.IGNORECASE)
 DESTINATION_STAGE_RE = re.compile(
     r"\b(?:progress|escalat|proceed|referr|mov|went|go|taken)\w*\s+(?:on\s+)?to\s+(?:an?\s+|the\s+)?"
     r"(?:independent\s+|full\s+|formal\s+)?(?P<stage>stage\s*(?:1|2|3|one|two|three))",
@@ -142,8 +148,9 @@ def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon,
     service_patterns = _service_patterns(service_labels)
     sections = _section_texts(doc)
     found: list[Candidate] = []
+    tabular = consumed_blocks(doc, contexts)  # read by the table finder
     for block in doc.blocks:
-        if not isinstance(block, (Paragraph, ListItem)):
+        if not isinstance(block, (Paragraph, ListItem)) or block.index in tabular:
             continue
         ctx = contexts[block.index]
         method = Method.LIST if isinstance(block, ListItem) else Method.TEXT
@@ -153,12 +160,28 @@ def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon,
                 found.extend(labelled)
                 continue
         spacy_doc = nlp(block.text)
-        for sentence in spacy_doc.sents:
+        sentences = list(spacy_doc.sents)
+        if len(sentences) > 1 and _is_run_in_heading(sentences[0].text):
+            # '**Stage 2.** Twenty investigations concluded ...': the lead words head the paragraph
+            ctx = replace(ctx, intro=sentences[0].text, intro_info=lexicon.label(sentences[0].text))
+            sentences = sentences[1:]
+        for sentence in sentences:
             found.extend(
                 _SentenceFinder(sentence, matcher, block, ctx, lexicon, method, block_start=sentence.start_char == 0,
                                 service_patterns=service_patterns, section_text=sections.get(block.index, "")).run()
             )
     return found
+
+
+def _same_figures(made: list[Candidate], total: list[Candidate]) -> bool:
+    """Whether candidates count the same thing (measure, stage, category) as a total before them."""
+    keys = {(c.measure, c.stage, c.category) for c in total}
+    return bool(made) and all((c.measure, c.stage, c.category) in keys for c in made)
+
+
+def _is_run_in_heading(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 5 and bool(re.search(r"[.:]\s*$", text)) and not re.search(r"\d{2,}", text)
 
 
 def _section_texts(doc: Document) -> dict[int, str]:
@@ -302,7 +325,7 @@ class _SentenceFinder:
             return False
         window_end = figure.end + len(" ".join(words[:NOUN_WINDOW_WORDS])) + 3
         return not any(
-            c.kind in {"base", "category", "stage"} and figure.end <= c.start < window_end for c in self.cues
+            c.kind in {"base", "category", "stage", "qualifier"} and figure.end <= c.start < window_end for c in self.cues
         )
 
     def _average_days(self, figure: Figure, before: str, after: str) -> bool:
@@ -335,7 +358,9 @@ class _SentenceFinder:
         if not DENOMINATOR_BEFORE_RE.search(before):
             return False
         if re.match(r"^\s*of\s+(?:the|these|those|all)?\s*$", before, re.IGNORECASE):
-            return True  # 'Of the 52 valid complaints, ...'
+            # 'Of the 52 valid complaints, ...' restates a total, but 'Of the 47 MP enquiries
+            # received, ...' may be the only place the total is printed: keep it when it says 'received'
+            return not RECEIVED_TOTAL_RE.match(self.text[figure.end:])
         previous = [f for f in figures if f.span_end <= figure.start]
         return bool(previous) and len(self.text[previous[-1].span_end:figure.start].split()) <= 3
 
@@ -346,15 +371,34 @@ class _SentenceFinder:
         found: list[Candidate] = []
         previous: SentenceReading | None = None
         claimed: set[int] = set()
+        total: tuple[Figure, list[Candidate]] | None = None
         for index, figure in enumerate(figures):
             left_start = figures[index - 1].span_end if index else 0
             right_end = figures[index + 1].start if index + 1 < len(figures) else len(self.text)
-            reading = self.read(figure, left_start, right_end, previous, claimed)
+            reading = self.read(figure, left_start, right_end, previous, claimed,
+                                parallel=self._parallel(figures, index))
             if reading is None:
                 continue
-            found.extend(self.candidates(figure, reading))
+            made = self.candidates(figure, reading)
+            if total is not None and ":" in self.text[total[0].span_end:figure.start] and _same_figures(made, total[1]):
+                continue  # 'made 12 decisions: 7 were closed ...': a part of the total, with no measure of its own
+            if made and not any(":" in self.text[f.span_end:figure.start] for f in figures[:index]):
+                total = (figure, made)
+            found.extend(made)
             previous = reading
         return found
+
+    def _parallel(self, figures: list[Figure], index: int) -> bool:
+        """'13 working days at Stage 1 and 47 working days at Stage 2': the same words after two
+        numbers joined by 'and' or a comma make the second read like the first."""
+        if index == 0:
+            return False
+        previous, figure = figures[index - 1], figures[index]
+        joined = re.fullmatch(r"(?:\s+\S+){0,6}?\s*(?:,|and|,\s*and)\s*", self.text[previous.span_end:figure.start])
+        if not joined:
+            return False
+        words_after = lambda f: re.findall(r"[A-Za-z]+", self.text[f.span_end:f.span_end + 40])[:2]
+        return len(words_after(figure)) == 2 and words_after(figure) == words_after(previous)
 
     def _cues(self, start: int, end: int, kind: str | None = None) -> list[Cue]:
         return [c for c in self.cues if c.start >= start and c.end <= end and (kind is None or c.kind == kind)]
@@ -370,20 +414,26 @@ class _SentenceFinder:
         return last
 
     def read(self, figure: Figure, left_start: int, right_end: int, previous: SentenceReading | None,
-             claimed: set[int]) -> SentenceReading | None:
+             claimed: set[int], parallel: bool = False) -> SentenceReading | None:
         """What one number counts, read from the words around it; None when nothing it counts is named."""
         fig_end = figure.end  # the words between a count and its paired percentage belong to both
         right_clause = self._clause_end(fig_end, right_end)
         left_clause = self._clause_start(left_start, figure.start)
         left_text = self.text[left_start:figure.start]
         comparison = previous is not None and (
-            COMPARISON_RE.search(left_text) is not None or FROM_TO_RE.match(left_text) is not None
+            parallel or COMPARISON_RE.search(left_text) is not None or FROM_TO_RE.match(left_text) is not None
         )
         reading, own_base = self._base(figure, left_start, left_clause, right_clause, previous if comparison else None)
+        coordinated = NEXT_CLAUSE_RE.search(self.text, fig_end, right_end)
         reading.qualifiers = {c.value for c in self._cues(left_clause, figure.start, "qualifier")
-                              + self._cues(fig_end, right_end, "qualifier")}
+                              + self._cues(fig_end, coordinated.start() if coordinated else right_end, "qualifier")}
         if comparison and not own_base:
             reading.qualifiers |= previous.reading.qualifiers
+        if reading.base is None and "decision" in reading.qualifiers and "lgsco" in self.ctx.bases:
+            reading.base = "lgsco"  # '18 decisions made' under the Ombudsman's heading
+        if reading.base is None and (reading.qualifiers & {"average_days", "in_timescale"}
+                                     or any(c.kind == "stage" for c in self.cues)):
+            reading.base = "complaints"  # response times and stages are about complaints
         if reading.base is None and (comparison or self.method is Method.TEXT):
             return None  # a sentence that names nothing the number counts
 
@@ -391,7 +441,12 @@ class _SentenceFinder:
         if comparison and reading.category_dim is None and not own_base and previous.reading.category_dim:
             reading.category_dim, reading.category, reading.label = (
                 previous.reading.category_dim, previous.reading.category, previous.reading.label)
-        services = self._services_for(figure, left_start)
+        listed = self._listed_label(figure, left_start)
+        if listed is not None and reading.category_dim is None:
+            reading.label_dim, reading.label = listed
+            if reading.base not in ("compliments", "remedies"):
+                reading.base = "remedies" if listed[0] == "remedy" else "complaints"
+        services = [] if listed else self._services_for(figure, left_start)
         if services and not self._about_services(reading, figure, services):
             return None
         reading.stage = self._stage(figure, left_clause, fig_end, right_clause, right_end)
@@ -444,6 +499,25 @@ class _SentenceFinder:
         reading = with_dominant_context(reading, self._ombudsman_subject(figure, left_clause, right_bases),
                                         fill_missing=False)
         return reading, bool(right_bases or left_bases)
+
+    def _listed_label(self, figure: Figure, left_start: int) -> tuple[str, str] | None:
+        """'The most frequent issues raised were poor communication (37 complaints), disagreement
+        with a decision (29) ...': a bracketed count after a phrase, in a sentence about themes,
+        services or remedies, counts that phrase."""
+        if not re.search(r"\(\s*$", self.text[:figure.start]):
+            return None
+        before = self.text[left_start:figure.start].rstrip(" (")
+        phrase = re.split(r",|;|:|\band\b|\bwere\b|\bwas\b|\bare\b|\bincluded\b|\bincluding\b", before)[-1].strip(" )")
+        words = phrase.split()
+        phrase_start = figure.start - len(self.text[left_start:figure.start]) + before.rfind(phrase)
+        if not 1 <= len(words) <= 8 or any(
+            c.kind in {"base", "category"} and c.start >= phrase_start and c.end <= figure.start for c in self.cues
+        ):
+            return None
+        dimension = self.lexicon.dimension_of(self.text[:phrase_start])
+        if dimension not in {"theme", "service", "remedy"}:
+            return None
+        return dimension, phrase
 
     def _services_for(self, figure: Figure, left_start: int) -> list[tuple[int, int, str]]:
         """The services a figure is about: the nearest name (or names joined by 'and') before it."""
@@ -501,42 +575,70 @@ class _SentenceFinder:
         return nearest.value
 
     def _ombudsman_subject(self, figure: Figure, left_clause: int, right_bases: list[Cue]) -> list[str]:
-        """'The Ombudsman made final decisions on 6 cases': the sentence's subject rules the figure."""
-        left = [c for c in self.cues if c.kind == "base" and left_clause <= c.start and c.end <= figure.start]
-        return [left[0].value] if left and left[0].value in DOMINANT_CONTEXT_BASES else []
+        """'The Ombudsman made final decisions on 6 cases', 'ADR meetings ... took place in 19':
+        the sentence's subject (the first thing it names) rules the figure."""
+        before = [c for c in self.cues if c.kind == "base" and c.end <= figure.start]
+        return [before[0].value] if before and before[0].value in DOMINANT_CONTEXT_BASES else []
 
     def _read_category(self, reading: Reading, figure: Figure, left_clause: int, fig_end: int, right_clause: int,
                        right_end: int) -> None:
+        """The fixed category a number belongs to: an outcome, response band, enquiry type,
+        complainant or channel named next to it."""
         text = self.text
         with_outcome = WITH_OUTCOME_RE.search(text, fig_end, right_end)
         # 'N complaints ... with an outcome of X': N is first a count of complaints (X is added later)
         right_limit = min(right_clause, self._word_limit(fig_end, BASE_WINDOW_WORDS))
-        right = self._cues(fig_end, with_outcome.start() if with_outcome else right_limit, "category")
+        limit = with_outcome.start() if with_outcome else right_limit
+        # a phrase that starts within reach of the number counts, even if it ends further on
+        right = [c for c in self.cues if c.kind == "category" and fig_end <= c.start < limit]
         left = self._cues(left_clause, figure.start, "category")
+        spanning = [c for c in self.cues if c.kind == "category" and c.start < figure.start and c.end > figure.end]
         bracketed = re.search(r"\(\s*$", text[:figure.start]) is not None
-        if self._cues(left_clause, right_end, "qualifier") and any(
-            c.value == "combined_outcome" for c in self._cues(left_clause, right_end, "qualifier")
-        ):
+        if any(c.value == "combined_outcome" for c in self._cues(left_clause, right_end, "qualifier")):
             reading.qualifiers.add("combined_outcome")
             return
-        wanted = ["outcome", "response_time", "enquiry_type", "complainant", "channel"]
-        for dimension in wanted:
-            after = [c for c in right if c.value.startswith(dimension + ":")]
-            before = sorted((c for c in left if c.value.startswith(dimension + ":")), key=lambda c: -c.end)
-            # 'withdrawn (10)': a bracketed number belongs to the words before it
-            candidates = before + after if bracketed else after + before
+        dimensions = ("outcome", "response_time", "enquiry_type", "complainant", "channel")
+        if reading.base == "enquiries":
+            # enquiries have no response bands: 'answered within 10 working days' means in time
+            if any(c.value.startswith("response_time:") for c in right + left):
+                reading.qualifiers.add("in_timescale")
+            dimensions = ("enquiry_type",)
+        for dimension in dimensions:
+            def of(cues):
+                return [c for c in cues if c.value.startswith(dimension + ":")]
+
+            before = sorted(of(left), key=lambda c: -c.end)
+            # 'upheld two complaints in part' spans the number; 'withdrawn (10)': a bracketed
+            # number belongs to the words before it
+            candidates = of(spanning) + (before + of(right) if bracketed else of(right) + before)
             if dimension == "complainant":
-                candidates = [c for c in candidates if re.search(r"\bfrom\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}$", text[max(0, c.start - 30):c.start])]
-                candidates = candidates[:1] if candidates and self._first_from(fig_end, right_end) == candidates[0].start else []
+                candidates = [c for c in candidates if self._complainant_applies(c, figure, bracketed)]
             if dimension == "channel":
-                candidates = [c for c in candidates if self._channel_cue_applies(c, fig_end, right_end)]
+                candidates = [c for c in candidates if self._channel_cue_applies(c, figure, fig_end, right_end, bracketed)]
             if dimension == "enquiry_type" and reading.base != "enquiries":
                 continue
             if candidates:
                 cue = candidates[0]
-                reading.category_dim, reading.category = dimension, cue.value.split(":", 1)[1]
+                category = cue.value.split(":", 1)[1]
+                if category == "within_20_days" and not any(c.value == "response_time:within_10_days" for c in self.cues):
+                    # 'within 20 working days' on its own is the stage 1 limit: in time, not a band
+                    reading.qualifiers.add("in_timescale")
+                    return
+                reading.category_dim, reading.category = dimension, category
                 reading.label = cue.text
                 return
+
+    def _complainant_applies(self, cue: Cue, figure: Figure, bracketed: bool) -> bool:
+        """Who complained is read from 'from/by <who>' after the number, '<who> made N' before it,
+        or '<who> (N)'."""
+        before_cue = self.text[max(0, cue.start - 30):cue.start]
+        if cue.start > figure.end:
+            return bool(re.search(r"\b(?:from|by)\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}$", before_cue)) and \
+                self._first_from(figure.end, len(self.text)) == cue.start
+        between = self.text[cue.end:figure.start]
+        return bool(re.fullmatch(r"\s*(?:\w+\s+)?(?:made|submitted|raised|lodged|brought)\s+(?:\w+\s+){0,2}", between)
+                    or (bracketed and re.fullmatch(r"\s*\(\s*", between))
+                    or re.fullmatch(r"\s+", between))  # an enumeration: 'young people 9%, foster carers 4%'
 
     def _first_from(self, start: int, end: int) -> int | None:
         match = re.search(r"\bfrom\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}", self.text[start:end])
@@ -545,10 +647,13 @@ class _SentenceFinder:
         following = [c.start for c in self.cues if c.kind == "category" and c.start >= start + match.start()]
         return min(following) if following else None
 
-    def _channel_cue_applies(self, cue: Cue, start: int, end: int) -> bool:
-        """A channel is read from 'via/by/through <channel>' (the first such phrase) or a verb ('emailed')."""
+    def _channel_cue_applies(self, cue: Cue, figure: Figure, start: int, end: int, bracketed: bool) -> bool:
+        """A channel is read from 'via/by/through <channel>' (the first such phrase), a verb
+        ('emailed'), or '<channel> (N%)'."""
         if re.match(r"(?i)e-?mailed|telephoned|phoned|wrote", cue.text):
             return True
+        if bracketed and cue.end <= figure.start:
+            return re.fullmatch(r"\s*(?:form|forms)?\s*\(\s*", self.text[cue.end:figure.start]) is not None
         via = re.search(r"\b(?:via|by|through|using|over)\s+(?:an?\s+|the\s+|our\s+)?", self.text[start:end])
         return via is not None and start + via.end() == cue.start
 
@@ -570,8 +675,17 @@ class _SentenceFinder:
 
     def _period(self, figure: Figure, left_start: int, left_clause: int, fig_end: int, right_clause: int,
                 claimed: set[int]) -> str | None:
-        """The year next to the number: after it in its clause, else before it; else the context's."""
+        """The year next to the number: after it in its clause, else before it; else the context's.
+
+        '(2021/22: 377)': a year followed by a colon labels the number after it, not the one before.
+        """
+        labelling = [m for m in self.periods if re.match(r"\s*:\s*$", self.text[m.end:figure.start])]
+        if labelling:
+            claimed.add(id(labelling[-1]))
+            return labelling[-1].period
         for mention in self.periods:
+            if re.match(r"\s*:\s*[£$]?\d", self.text[mention.end:mention.end + 12]):
+                continue  # it labels the number after it
             if fig_end <= mention.start < right_clause and id(mention) not in claimed:
                 if self.lexicon.is_origin(self.text[:mention.start]) and any(
                     m.start > mention.start and m.start < right_clause for m in self.periods

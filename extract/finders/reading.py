@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from schemas import LABELLED_MEASURES, MEASURE_UNITS, Measure, Method, Stage, Unit
 
 #: Qualifiers that mean the number is not a figure for a measure.
-DISQUALIFYING = frozenset({"change", "rate", "target", "escalation_request", "combined_outcome", "placeholder"})
+DISQUALIFYING = frozenset({"change", "rate", "target", "escalation_request", "combined_outcome", "placeholder",
+                           "sub_period", "offered"})
 
 CONTEXT_MEASURES = {
     "contacts": Measure.CONTACTS_RECEIVED,
@@ -75,6 +76,8 @@ class Candidate:
 def resolve(reading: Reading) -> tuple[Measure, str | None] | None:
     """The measure (and fixed category) a reading describes, or None if it fits no measure."""
     q = reading.qualifiers
+    if reading.label_dim == "service" and "combined_outcome" in q:
+        q = (q - {"combined_outcome"}) | {"upheld"}  # 'upheld in full or in part' by service is the measure
     if q & DISQUALIFYING:
         return None
     base = reading.base

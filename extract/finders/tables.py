@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 
 from extract.finders.context import BlockContext
+from extract.finders.lines import label_value_runs
 from extract.finders.reading import (
+    DOMINANT_CONTEXT_BASES,
     Candidate,
     Reading,
     clean_label,
@@ -32,6 +34,9 @@ FIXED_DIM_VOTE = 0.6  # share of row labels that must name categories of one bre
 SERVICE_VOTE = 0.5  # share of row labels that must look like services
 CONTEXT_QUALIFIERS = frozenset({"in_timescale", "average_days"})
 FREE_DIMENSIONS = frozenset({"service", "theme", "remedy"})
+MONEY_LABEL = re.compile(r"£|\bGBP\b|\bpounds\b", re.IGNORECASE)
+PERCENT_ONLY = re.compile(r"^\W*(?:%|per\s*cent|percent(?:age)?)\W*$", re.IGNORECASE)
+CONTENTS_ROW = re.compile(r"^(?:section|chapter|part|appendix|annex)\s+\w+\b", re.IGNORECASE)
 
 
 @dataclass
@@ -52,6 +57,8 @@ def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon) -> 
             ctx = contexts[block.index]
             for part, rows in enumerate(split_side_by_side(block.rows, lexicon)):
                 found.extend(read_table(rows, block, ctx, lexicon, group=f"table{block.index}.{part}"))
+    for table, ctx in label_value_runs(doc, contexts):
+        found.extend(read_table(table.rows, table, ctx, lexicon, group=f"lines{table.index}"))
     return found
 
 
@@ -88,6 +95,13 @@ def square(rows: list[list[Cell]]) -> Grid:
     return grid
 
 
+def _is_contents(grid: Grid, ctx: BlockContext) -> bool:
+    """A table of contents: section titles with page numbers."""
+    labels = [r[0].text for r in grid.data if r[0].text]
+    sections = sum(1 for label in labels if CONTENTS_ROW.match(label))
+    return bool(labels) and (sections * 2 > len(labels) or (ctx.heading or "").strip().lower() == "contents")
+
+
 def _is_data_row(row: list[Cell]) -> bool:
     return any(parse_cell(c.text) or is_signed_change(c.text) for c in row[1:]) or looks_numeric(row[0].text)
 
@@ -104,6 +118,9 @@ def _columns(header: list[list[Cell]], width: int) -> tuple[list[str], list[str 
                 carry = text
             if text:
                 labels[j] = f"{labels[j]} {text}".strip()
+    for j in range(2, width):
+        if PERCENT_ONLY.match(labels[j]) and labels[j - 1]:
+            labels[j] = f"{labels[j - 1]} %"  # 'Answered in time | %': the share of the column before
     periods: list[str | None] = [parse_period(label) if label else None for label in labels]
     if any(periods[1:]):
         last = None
@@ -127,7 +144,7 @@ def read_table(rows: list[list[Cell]], block: Table, ctx: BlockContext, lexicon:
     grid = square(rows)
     corner = lexicon.label(clean_label(grid.header[0][0].text)) if grid.header else LabelInfo(text="")
     context = _context_infos(ctx, lexicon)
-    if corner.dimension == "unsupported":
+    if corner.dimension == "unsupported" or _is_contents(grid, ctx):
         return []
     reader = _TableReader(grid, block, ctx, lexicon, corner, context, group)
     return reader.read()
@@ -354,7 +371,11 @@ class _TableReader:
             reading.base = info.base
         if info.stage:
             reading.stage = info.stage
+            if not info.base and reading.base not in DOMINANT_CONTEXT_BASES:
+                reading.base = "complaints"  # 'Stage 1' in a table of representations counts complaints
         reading.qualifiers |= info.qualifiers - {"total"}
+        if MONEY_LABEL.search(info.text):
+            reading.money = True  # 'Remedies (£)': the column's plain numbers are pounds
         if allow_category and info.categories:
             dimension = _category_dimension(info, reading.base)
             if dimension:
@@ -369,7 +390,10 @@ class _TableReader:
             return []
         reading = with_dominant_context(reading, self.context_bases)
         found = []
+        labelled_money = reading.money
         for value, unit in figures:
+            if labelled_money and unit is Unit.COUNT:
+                unit = Unit.GBP
             reading.money = unit is Unit.GBP
             if unit is Unit.COUNT and "%" in column and len(figures) == 1:
                 unit = Unit.PERCENT
