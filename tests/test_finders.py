@@ -270,3 +270,96 @@ def test_every_fact_keeps_its_provenance(text_report):
     assert fact.provenance.line == 3
     assert fact.provenance.method.value == "text"
     assert fact.provenance.document_sha256 == ex.document.sha256
+
+
+# -- layouts met on reports from other councils --------------------------------------------------
+
+
+def test_key_figure_lines_with_last_years_figure_and_a_unit(text_report):
+    body = """Annual report on complaints 2022/23
+
+KEY FIGURES
+
+Stage 2 complaints received: 14 (2021/22: 11)
+Compliments: 240 (2021/22: 198)
+Average Stage 2 response time: 38 working days (2021/22: 44)
+"""
+    ex = text_report(body, year="2022-23")
+    assert value_of(ex, "complaints_received", period="2021-22", stage="stage2") == 11
+    assert value_of(ex, "compliments_received", period="2022-23") == 240
+    fact = facts_of(ex, "average_response_days", period="2022-23", stage="stage2")
+    assert [(f.value, f.unit.value) for f in fact] == [(38, "days")]
+    assert value_of(ex, "average_response_days", period="2021-22", stage="stage2") == 44
+
+
+def test_page_numbers_between_dashes_are_not_figures(text_report):
+    body = """Complaints annual report 2022/23
+
+In 2022/23 the service received 61 complaints.
+
+- 4 -
+
+Page 5 of 12
+"""
+    ex = text_report(body, year="2022-23")
+    assert [f.value for f in ex.facts] == [61]
+
+
+def test_a_bracketed_count_with_its_noun_in_a_list_of_themes(text_report):
+    body = """Complaints annual report 2022/23
+
+The main issues raised were delay (22 complaints), a decision about contact (15), the quality of a plan (6) and staff attitude (4).
+"""
+    ex = text_report(body, year="2022-23")
+    themes = {f.category_raw: f.value for f in facts_of(ex, "complaints_by_theme")}
+    assert themes == {"delay": 22, "decision about contact": 15, "quality of a plan": 6, "staff attitude": 4}
+    assert not facts_of(ex, "complaints_received")
+
+
+def test_a_month_name_is_a_sub_period_but_decisions_is_not(lexicon):
+    assert lexicon.has("sub_period", "Apr - Jun")
+    assert lexicon.has("sub_period", "Q3")
+    assert not lexicon.has("sub_period", "Decisions")
+    assert not lexicon.has("sub_period", "Marketing")
+
+
+def test_ombudsman_table_with_a_decisions_column(text_report):
+    body = """Complaints annual report 2022/23
+
+Local Government and Social Care Ombudsman
+
+Year\tComplaints received\tDecisions\tUpheld
+2021/22\t9\t8\t3
+2022/23\t12\t10\t4
+"""
+    ex = text_report(body, year="2022-23")
+    assert value_of(ex, "lgsco_decisions", period="2022-23") == 10
+    assert value_of(ex, "lgsco_upheld", period="2021-22") == 3
+
+
+def test_a_stage_column_does_not_borrow_its_neighbours_base(text_report):
+    body = """Complaints annual report 2022/23
+
+STAGE 2 AND STAGE 3
+
+Escalations
+
+Year\tStage 2 requests\tStage 2 investigations\tADR meetings\tStage 3 panels
+2022/23\t9\t7\t5\t2
+"""
+    ex = text_report(body, year="2022-23")
+    assert value_of(ex, "adr_cases", period="2022-23") == 5
+    assert value_of(ex, "complaints_received", period="2022-23", stage="stage3") == 2
+
+
+def test_an_aside_in_brackets_does_not_name_who_complained(text_report):
+    body = """Complaints annual report 2022/23
+
+Who complained
+
+Parents made 60% of complaints, children 20% (most with help from an advocate) and grandparents 20%.
+"""
+    ex = text_report(body, year="2022-23")
+    shares = {f.category: f.value for f in facts_of(ex, "complaints_by_complainant")}
+    assert shares.get("child_or_young_person") == 20
+    assert "advocate" not in shares

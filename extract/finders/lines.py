@@ -16,7 +16,7 @@ from schemas import Cell, Document, ListItem, Paragraph, Table
 
 LABEL_VALUE_RE = re.compile(
     r"^\s*(?P<label>[A-Za-z][^:–—]{1,80}?)\s*[:–—-]\s+(?P<value>[£$]?\d[\d,]*(?:\.\d+)?%?)"
-    r"(?:\s+[A-Za-z]+){0,2}\s*(?:\((?P<pct>\d[\d.]*%)\))?"
+    r"(?P<words>(?:\s+[A-Za-z]+){0,2})\s*(?:\((?P<pct>\d[\d.]*%)\))?"
     r"\s*(?:\((?P<prior_period>(?:19|20)\d\d\s*[/-]\s*\d{2,4})\s*:\s*(?P<prior>[£$]?\d[\d,]*(?:\.\d+)?%?)"
     r"(?:\s+[A-Za-z]+){0,2}\)\s*)?\.?\s*$"
 )
@@ -38,7 +38,7 @@ def label_value_runs(doc: Document, contexts: dict[int, BlockContext]) -> list[t
         if len(run) < 2:
             continue
         first = run[0][0]
-        rows = [[Cell(text=m.group("label").strip()),
+        rows = [[Cell(text=_label(m)),
                  Cell(text=f"{m.group('value')}{' (' + m.group('pct') + ')' if m.group('pct') else ''}"),
                  Cell(text=m.group("prior") or "")]
                 for _, m in run]
@@ -53,6 +53,14 @@ def label_value_runs(doc: Document, contexts: dict[int, BlockContext]) -> list[t
             ctx = replace(ctx, trail=ctx.trail + [ctx.intro])
         tables.append((table, ctx))
     return tables
+
+
+def _label(match: re.Match) -> str:
+    """The printed label, with the unit when the words after the figure give one
+    ('Average response time: 12 working days')."""
+    label = match.group("label").strip()
+    words = match.group("words").strip()
+    return f"{label} ({words})" if re.search(r"\bdays?\b", words, re.I) else label
 
 
 def consumed_blocks(doc: Document, contexts: dict[int, BlockContext]) -> set[int]:

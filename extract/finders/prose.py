@@ -425,8 +425,13 @@ class _SentenceFinder:
         )
         reading, own_base = self._base(figure, left_start, left_clause, right_clause, previous if comparison else None)
         coordinated = NEXT_CLAUSE_RE.search(self.text, fig_end, right_end)
+        right_qualifiers_end = coordinated.start() if coordinated else right_end
+        if re.search(r"\(\s*$", self.text[:figure.start]):
+            # '(37 complaints), disagreement with a decision': a bracketed count's words end at the bracket
+            closing = self.text.find(")", fig_end, right_qualifiers_end)
+            right_qualifiers_end = closing if closing >= 0 else right_qualifiers_end
         reading.qualifiers = {c.value for c in self._cues(left_clause, figure.start, "qualifier")
-                              + self._cues(fig_end, coordinated.start() if coordinated else right_end, "qualifier")}
+                              + self._cues(fig_end, right_qualifiers_end, "qualifier")}
         if comparison and not own_base:
             reading.qualifiers |= previous.reading.qualifiers
         if reading.base is None and "decision" in reading.qualifiers and "lgsco" in self.ctx.bases:
@@ -478,9 +483,10 @@ class _SentenceFinder:
         spanning = [c for c in self.cues if c.kind == "base" and c.start <= figure.start < c.end]
         bracketed = re.search(r"\(\s*$", self.text[:figure.start]) is not None
         right_limit = min(right_clause, self._word_limit(fig_end, BASE_WINDOW_WORDS))
-        right_bases = [] if bracketed else [
-            c for c in self.cues if c.kind == "base" and fig_end <= c.start < right_limit
-        ]
+        if bracketed:  # 'withdrawn (10)' names nothing after it; '(37 complaints)' names it inside the bracket
+            closing = self.text.find(")", fig_end, right_limit)
+            right_limit = closing if closing >= 0 else fig_end
+        right_bases = [c for c in self.cues if c.kind == "base" and fig_end <= c.start < right_limit]
         left_bases = self._cues(left_start, figure.start, "base")
         sentence_bases = [c for c in self.cues if c.kind == "base" and c.end <= figure.start]
         if spanning:
@@ -508,13 +514,16 @@ class _SentenceFinder:
             return None
         before = self.text[left_start:figure.start].rstrip(" (")
         phrase = re.split(r",|;|:|\band\b|\bwere\b|\bwas\b|\bare\b|\bincluded\b|\bincluding\b", before)[-1].strip(" )")
+        phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
         words = phrase.split()
         phrase_start = figure.start - len(self.text[left_start:figure.start]) + before.rfind(phrase)
         if not 1 <= len(words) <= 8 or any(
             c.kind in {"base", "category"} and c.start >= phrase_start and c.end <= figure.start for c in self.cues
         ):
             return None
-        dimension = self.lexicon.dimension_of(self.text[:phrase_start])
+        # what the list is of is said before its first bracketed count: '... issues raised were'
+        first_item = re.search(r"\(\s*\d", self.text[:phrase_start])
+        dimension = self.lexicon.dimension_of(self.text[:first_item.start() if first_item else phrase_start])
         if dimension not in {"theme", "service", "remedy"}:
             return None
         return dimension, phrase
@@ -633,6 +642,9 @@ class _SentenceFinder:
         or '<who> (N)'."""
         before_cue = self.text[max(0, cue.start - 30):cue.start]
         if cue.start > figure.end:
+            between = self.text[figure.end:cue.start]
+            if between.count("(") > between.count(")"):
+                return False  # 'young people 9% (most with support from an advocate)': an aside
             return bool(re.search(r"\b(?:from|by)\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}$", before_cue)) and \
                 self._first_from(figure.end, len(self.text)) == cue.start
         between = self.text[cue.end:figure.start]

@@ -32,6 +32,7 @@ from schemas import STAGED_MEASURES, Cell, Document, Measure, Method, Stage, Tab
 MAX_HEADER_ROWS = 3
 FIXED_DIM_VOTE = 0.6  # share of row labels that must name categories of one breakdown
 SERVICE_VOTE = 0.5  # share of row labels that must look like services
+DAYS_LABEL = re.compile(r"\bdays?\b|\btime\b", re.IGNORECASE)
 CONTEXT_QUALIFIERS = frozenset({"in_timescale", "average_days"})
 FREE_DIMENSIONS = frozenset({"service", "theme", "remedy"})
 MONEY_LABEL = re.compile(r"£|\bGBP\b|\bpounds\b", re.IGNORECASE)
@@ -371,8 +372,11 @@ class _TableReader:
             reading.base = info.base
         if info.stage:
             reading.stage = info.stage
-            if not info.base and reading.base not in DOMINANT_CONTEXT_BASES:
-                reading.base = "complaints"  # 'Stage 1' in a table of representations counts complaints
+            borrowed = reading.base == self.column_base and not self.corner.base and not self.context_value("base")
+            if not info.base and (reading.base not in DOMINANT_CONTEXT_BASES or borrowed):
+                # 'Stage 1' in a table of representations counts complaints; 'Stage 3 panels'
+                # next to an 'ADR meetings' column does not borrow that column's base
+                reading.base = "complaints"
         reading.qualifiers |= info.qualifiers - {"total"}
         if MONEY_LABEL.search(info.text):
             reading.money = True  # 'Remedies (£)': the column's plain numbers are pounds
@@ -397,6 +401,8 @@ class _TableReader:
             reading.money = unit is Unit.GBP
             if unit is Unit.COUNT and "%" in column and len(figures) == 1:
                 unit = Unit.PERCENT
+            if unit is Unit.COUNT and "average_days" in reading.qualifiers and DAYS_LABEL.search(f"{row[0].text} {column}"):
+                unit = Unit.DAYS  # 'Average response time (working days) | 12'
             resolved = resolve(reading)
             if resolved is None:
                 continue

@@ -30,6 +30,8 @@ MD_HEADING_RE = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*)$")
 SECTION_NUMBER_RE = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s*$")
 BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*\s*$")
 PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+# a page number left by the export: '- 3 -', 'Page 3', 'Page 3 of 12' (a bare '3' may be a cell)
+PAGE_NUMBER_LINE_RE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$", re.IGNORECASE)
 
 MAX_HEADING_WORDS = 14
 
@@ -72,7 +74,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             flush()
             i = _read_table_region(lines, i, builder)
             continue
-        if not line.strip():
+        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line):
             flush()
             i += 1
             continue
@@ -135,6 +137,8 @@ def _looks_like_heading(text: str) -> bool:
         return False
     if re.match(r"^[\d,.%]+\s+[a-z]", text):
         return False  # '5 complaints were considered' is a sentence
+    if re.search(r":\s*[£$]?\d[\d,]*(?:\.\d+)?%?(?:\s|$)", text):
+        return False  # 'Compliments: 187 (2023/24: 203)' is a figure, not a title
     first = text.lstrip("(").strip()[:1]
     if not (first.isupper() or first.isdigit()):
         return False
