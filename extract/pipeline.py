@@ -152,7 +152,7 @@ def extract_document(
             log.exception("%s finder failed on %s", name, source.file_name)
             warnings.append(f"the {name} finder failed: {type(exc).__name__}: {exc}")
             continue
-        candidates.extend(found_here)
+        candidates.extend(c for c in found_here if not contexts[c.block].forward_looking)
     candidates = set_aside_unplaced(candidates, warnings)
     facts, review = candidates_to_facts(candidates, source, chosen_council, registry, mapper, warnings)
     extraction.facts = facts

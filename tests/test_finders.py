@@ -363,3 +363,147 @@ Parents made 60% of complaints, children 20% (most with help from an advocate) a
     shares = {f.category: f.value for f in facts_of(ex, "complaints_by_complainant")}
     assert shares.get("child_or_young_person") == 20
     assert "advocate" not in shares
+
+
+def test_running_footers_are_not_tables_or_figures(text_report):
+    footer = "Anytown Council \u2013 Children's Complaints Report 2022/23\t\t{}"
+    paged = "Anytown Council\tChildren's Complaints Report 2022/23\tPage {} of 3"
+    body = "\n\n".join([
+        "Complaints annual report 2022/23",
+        "In 2022/23 we received 61 complaints.",
+        footer.format(1), paged.format(1),
+        "We received 140 compliments.",
+        footer.format(2), paged.format(2),
+        "Total complaints received in the year: 61",
+        footer.format(3), paged.format(3),
+    ]) + "\n"
+    ex = text_report(body, year="2022-23")
+    assert sorted(f.value for f in ex.facts) == [61, 140]
+
+
+def test_a_long_numbered_sentence_is_not_a_heading(text_report):
+    body = """Complaints annual report 2022/23
+
+4. Complaint outcomes
+
+4.1 All 120 complaints were considered at stage 1 of the procedure.
+
+4.2 Of the 120 complaints received, 30 (25%) were upheld.
+"""
+    ex = text_report(body, year="2022-23")
+    assert value_of(ex, "complaints_received", stage="stage1") == 120
+    # the stage is printed in 4.1, not in 4.2: 4.1 is a paragraph, not the heading of 4.2
+    assert [f.stage for f in facts_of(ex, "complaints_by_outcome", category="upheld")] == [None, None]
+
+
+@pytest.mark.parametrize("sentence, measure, where, value", [
+    ("We received 412 representations (2021/22: 371) in the year.", "representations_received", {}, 371),
+    ("Nine complaints went to stage 2 (2021/22: 11) and two to stage 3 (2021/22: three).",
+     "complaints_received", {"stage": "stage3"}, 3),
+    ("We answered 41 enquiries from MPs (2021/22: 33).", "enquiries_received", {"category": "mp"}, 33),
+    ("90% of stage 1 complaints were answered within timescale, against a target of 95% (2021/22: 84%).",
+     "complaints_in_timescale", {"stage": "stage1"}, 84),
+])
+def test_last_years_figure_in_brackets_repeats_the_reading(text_report, sentence, measure, where, value):
+    ex = text_report(f"Complaints annual report 2022/23\n\n{sentence}\n", year="2022-23")
+    assert value_of(ex, measure, period="2021-22", **where) == value
+
+
+def test_a_target_in_the_next_clause_does_not_cancel_the_figure(text_report):
+    body = "Complaints annual report 2022/23\n\n•\t90% of stage 1 complaints were answered within timescale, against a target of 95%.\n"
+    ex = text_report(body, year="2022-23")
+    assert [(f.value, f.period) for f in facts_of(ex, "complaints_in_timescale")] == [(90, "2022-23")]
+
+
+def test_next_years_priorities_are_not_figures(text_report):
+    body = """Complaints annual report 2022/23
+
+We received 88 complaints.
+
+Priorities for 2023/24
+
+• Respond to 95% of stage 1 complaints within timescale.
+• Hold 4 learning events, one for each of the 120 team managers.
+"""
+    ex = text_report(body, year="2022-23")
+    assert [f.value for f in ex.facts] == [88]
+
+
+def test_figures_in_brackets_under_a_heading_that_says_whose_they_are(text_report):
+    body = """Complaints annual report 2022/23
+
+At a glance - 2022/23 (2021/22 in brackets)
+•\t96 stage 1 complaints (88)
+•\t148 compliments (131)
+"""
+    ex = text_report(body, year="2022-23")
+    assert value_of(ex, "complaints_received", period="2022-23", stage="stage1") == 96
+    assert value_of(ex, "complaints_received", period="2021-22", stage="stage1") == 88
+    assert value_of(ex, "compliments_received", period="2021-22") == 131
+
+
+def test_response_time_table_with_an_average_row_and_quarters(text_report):
+    body = """Complaints annual report 2022/23
+
+Table 4: Stage 1 response times by quarter
+Quarter\tWithin 10 working days\tOutside 20 working days\t% in time
+Q1 Apr-Jun\t15\t4\t85%
+Q2 Jul-Sep\t17\t3\t87%
+2022/23\t32\t7\t86%
+
+Table 5: Stage 1 response times
+Measure\t2021/22\t2022/23
+Within 10 working days\t30\t32
+Average working days to respond\t14.2\t11.8
+"""
+    ex = text_report(body, year="2022-23")
+    outside = facts_of(ex, "complaints_by_response_time", category="outside_timescale")
+    assert [(f.value, f.period) for f in outside] == [(7, "2022-23")]  # the quarters are not years
+    assert value_of(ex, "complaints_in_timescale", stage="stage1", unit=_percent()) == 86
+    averages = facts_of(ex, "average_response_days", stage="stage1")
+    assert sorted((f.period, f.value, f.unit.value) for f in averages) == [("2021-22", 14.2, "days"), ("2022-23", 11.8, "days")]
+
+
+def _percent():
+    from schemas import Unit
+
+    return Unit.PERCENT
+
+
+def test_services_named_in_a_sentence(text_report):
+    body = """Complaints annual report 2022/23
+
+The Children in Care service received 54 complaints, the Assessment and Safeguarding teams 49, Early Help 23 and Fostering 15.
+
+Upheld complaints were highest in Children in Care (28) and Fostering (6).
+
+Fostering received 42 compliments and Early Help 30.
+"""
+    ex = text_report(body, year="2022-23")
+    by_service = {f.category_raw: f.value for f in facts_of(ex, "complaints_by_service")}
+    assert by_service == {"Children in Care": 54, "Assessment and Safeguarding": 49, "Early Help": 23, "Fostering": 15}
+    upheld = {f.category_raw: f.value for f in facts_of(ex, "complaints_upheld_by_service")}
+    assert upheld == {"Children in Care": 28, "Fostering": 6}
+    assert {f.category_raw: f.value for f in facts_of(ex, "compliments_by_service")} == {"Fostering": 42, "Early Help": 30}
+    assert not facts_of(ex, "complaints_received") and not facts_of(ex, "children_looked_after")
+
+
+def test_years_down_the_side_and_services_across_the_top(text_report):
+    body = """Complaints annual report 2022/23
+
+Table 1: Representations received by year
+Year\tConcerns\tStage 1\tComments\tCompliments\tTotal
+2022/23\t58\t171\t6\t96\t331
+
+Table 3: Stage 1 complaints by service area
+Year\tFamily Social Work\tChildren in Care\tOther\tTotal
+2021/22\t48\t31\t7\t86
+2022/23\t51\t36\t7\t94
+"""
+    ex = text_report(body, year="2022-23")
+    assert value_of(ex, "representations_received", period="2022-23") == 331
+    assert value_of(ex, "complaints_received", period="2022-23", stage="stage1") == 171
+    assert value_of(ex, "complaints_by_service", period="2021-22", category_raw="Children in Care") == 31
+    assert value_of(ex, "complaints_by_service", period="2022-23", category_raw="Other") == 7
+    assert not facts_of(ex, "children_looked_after")
+    assert 6 not in [f.value for f in ex.facts]  # comments are no measure of the contract

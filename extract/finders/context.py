@@ -28,6 +28,11 @@ class BlockContext:
         return None
 
     @property
+    def forward_looking(self) -> bool:
+        """Under a heading about next year's plans ('Priorities for 2025/26'): aims, not figures."""
+        return self.heading_info is not None and "forward_looking" in self.heading_info.qualifiers
+
+    @property
     def period(self) -> str | None:
         """The heading's year when it names one no later than the report's; else the report's."""
         for info in (self.intro_info, self.heading_info):

@@ -37,12 +37,20 @@ from extract.finders.reading import (
 )
 from extract.finders.values import NUMBER_WORDS, to_number
 from extract.lexicon import Cue, Lexicon
-from normalise.periods import find_periods, shift
+from normalise.periods import find_periods, parse_period, shift
 from schemas import STAGED_MEASURES, Document, ListItem, Measure, Method, Paragraph, Stage, Unit
 
 CLAUSE_BREAK_RE = re.compile(r"[,;:]|\b(?:whereas|while|but|however|compared|than)\b", re.IGNORECASE)
+LABELS_NEXT_NUMBER_RE = re.compile(r"\s*:\s*(?:[£$]?\d|(?:%s)\b)" % "|".join(NUMBER_WORDS), re.IGNORECASE)
+BRACKETS_CONVENTION_RE = re.compile(
+    r"(?:(?P<period>(?:19|20)\d\d\s*[/-]\s*\d{2,4})|(?:last|previous|prior)\s+year(?:'s)?)\s+(?:figures?\s+)?(?:shown\s+)?in\s+brackets",
+    re.IGNORECASE,
+)
+SERVICE_NAME_JOINERS = {"and", "&", "of", "with", "for", "in", "the"}
+PRIOR_YEAR_LABEL_RE = re.compile(r"\(\s*(?:in\s+)?(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:\s*$")
 COMPARISON_RE = re.compile(
-    r"(?:\(\s*(?:in\s+)?(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:\s*$|compared\s+(?:to|with)|(?:an?\s+)?(?:increase|decrease|improvement|reduction|rise|fall|drop|change)\s+(?:on|from)"
+    r"\(\s*(?:in\s+)?(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:\s*$"  # '(2021/22: 371)'
+    r"|(?:compared\s+(?:to|with)|(?:an?\s+)?(?:increase|decrease|improvement|reduction|rise|fall|drop|change)\s+(?:on|from)"
     r"|\b(?:up|down|rising|falling|increasing|decreasing|decreased|increased|reduced|fell|rose)\s+from|\bfrom|\bthan"
     r"|\bthe\s+same\s+as|\bagainst|\bversus|\bvs\.?)\b[^,;]*$",
     re.IGNORECASE,
@@ -171,6 +179,38 @@ def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon,
                                 service_patterns=service_patterns, section_text=sections.get(block.index, "")).run()
             )
     return found
+
+
+def _bracketed_period(ctx: BlockContext) -> str | None:
+    """The year a section's bracketed figures belong to, when its heading or introduction says
+    so: '(2023/24 in brackets)', 'last year's figures in brackets'."""
+    for text in [ctx.intro, *reversed(ctx.trail)]:
+        match = BRACKETS_CONVENTION_RE.search(text or "")
+        if match:
+            if match.group("period"):
+                return parse_period(match.group("period"))
+            return shift(ctx.period, -1) if ctx.period else None
+    return None
+
+
+def _unmatched_close(text: str) -> int:
+    """The position of the last ')' whose '(' is not in `text`, or -1."""
+    depth, last = 0, -1
+    for i, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth:
+                depth -= 1
+            else:
+                last = i
+    return last
+
+
+def _list_colon(text: str) -> bool:
+    """A colon that opens a list of parts ('12 decisions: 7 were ...'), not one that labels a
+    year ('(2021/22: 371)')."""
+    return ":" in re.sub(r"(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:", "", text)
 
 
 def _same_figures(made: list[Candidate], total: list[Candidate]) -> bool:
@@ -370,22 +410,25 @@ class _SentenceFinder:
         figures = self.figures()
         found: list[Candidate] = []
         previous: SentenceReading | None = None
+        previous_fact: SentenceReading | None = None  # '(2021/22: 84%)' after a target is last year's fact
         claimed: set[int] = set()
         total: tuple[Figure, list[Candidate]] | None = None
         for index, figure in enumerate(figures):
             left_start = figures[index - 1].span_end if index else 0
             right_end = figures[index + 1].start if index + 1 < len(figures) else len(self.text)
-            reading = self.read(figure, left_start, right_end, previous, claimed,
+            prior_year = PRIOR_YEAR_LABEL_RE.search(self.text[left_start:figure.start]) is not None
+            reading = self.read(figure, left_start, right_end, previous_fact if prior_year else previous, claimed,
                                 parallel=self._parallel(figures, index))
             if reading is None:
                 continue
             made = self.candidates(figure, reading)
-            if total is not None and ":" in self.text[total[0].span_end:figure.start] and _same_figures(made, total[1]):
+            if total is not None and _list_colon(self.text[total[0].span_end:figure.start]) and _same_figures(made, total[1]):
                 continue  # 'made 12 decisions: 7 were closed ...': a part of the total, with no measure of its own
-            if made and not any(":" in self.text[f.span_end:figure.start] for f in figures[:index]):
+            if made and not any(_list_colon(self.text[f.span_end:figure.start]) for f in figures[:index]):
                 total = (figure, made)
             found.extend(made)
             previous = reading
+            previous_fact = reading if made else previous_fact
         return found
 
     def _parallel(self, figures: list[Figure], index: int) -> bool:
@@ -423,6 +466,15 @@ class _SentenceFinder:
         comparison = previous is not None and (
             parallel or COMPARISON_RE.search(left_text) is not None or FROM_TO_RE.match(left_text) is not None
         )
+        if previous is not None and PRIOR_YEAR_LABEL_RE.search(left_text):
+            # '412 representations (2021/22: 371)': last year's figure of the same thing
+            return SentenceReading(replace(previous.reading), self._period(figure, left_start, left_clause, fig_end,
+                                                                           right_clause, claimed), inherited=True)
+        bracket_period = _bracketed_period(self.ctx)
+        if (previous is not None and bracket_period and re.search(r"\(\s*$", left_text)
+                and re.match(r"\s*\)", self.text[fig_end:])):
+            # under 'At a glance - 2024/25 (2023/24 in brackets)': '268 representations (243)'
+            return SentenceReading(replace(previous.reading), bracket_period, inherited=True)
         reading, own_base = self._base(figure, left_start, left_clause, right_clause, previous if comparison else None)
         coordinated = NEXT_CLAUSE_RE.search(self.text, fig_end, right_end)
         right_qualifiers_end = coordinated.start() if coordinated else right_end
@@ -431,7 +483,9 @@ class _SentenceFinder:
             closing = self.text.find(")", fig_end, right_qualifiers_end)
             right_qualifiers_end = closing if closing >= 0 else right_qualifiers_end
         reading.qualifiers = {c.value for c in self._cues(left_clause, figure.start, "qualifier")
-                              + self._cues(fig_end, right_qualifiers_end, "qualifier")}
+                              + self._cues(fig_end, right_qualifiers_end, "qualifier")
+                              # '90% ..., against a local target of 95%': the target is the next clause's
+                              if c.value not in {"target"} or c.start < right_clause or c.end <= figure.start}
         if comparison and not own_base:
             reading.qualifiers |= previous.reading.qualifiers
         if reading.base is None and "decision" in reading.qualifiers and "lgsco" in self.ctx.bases:
@@ -452,8 +506,14 @@ class _SentenceFinder:
             if reading.base not in ("compliments", "remedies"):
                 reading.base = "remedies" if listed[0] == "remedy" else "complaints"
         services = [] if listed else self._services_for(figure, left_start)
+        named_in_a_list = False
+        if not services and not listed:
+            services = self._named_before(figure, left_start)
+            named_in_a_list = bool(services)
         if services and not self._about_services(reading, figure, services):
             return None
+        if named_in_a_list and reading.label_dim == "service" and self._subject_is_upheld():
+            reading.qualifiers.add("upheld")  # 'Upheld complaints were highest in Children in Care (28)'
         reading.stage = self._stage(figure, left_clause, fig_end, right_clause, right_end)
         if reading.stage is None and comparison:
             reading.stage = previous.reading.stage
@@ -541,8 +601,51 @@ class _SentenceFinder:
                 break
         return cluster
 
+    def _subject_is_upheld(self) -> bool:
+        """Whether the words before the sentence's first number are about upheld complaints."""
+        text = re.sub(r"^\s*\d+(?:\.\d+)*\s", "", self.text)  # not the paragraph number
+        first = re.search(r"\d", text)
+        subject = text[:first.start()] if first else ""
+        return self.lexicon.has("combined_outcome", subject) or self.lexicon.has("upheld", subject)
+
+    def _named_before(self, figure: Figure, left_start: int) -> list[tuple[int, int, str]]:
+        """'The Children in Care service received 54 complaints, the Pathway (leaving care) team 28,
+        Early Help 23': a service named in capitals right before its number, in a list of them."""
+        if figure.unit is not Unit.COUNT:
+            return []
+        left = self.text[left_start:figure.start]
+        cut = max(_unmatched_close(left), left.rfind(","), left.rfind(";"))
+        words = re.sub(r"(?:\s+(?:services?|teams?|received|had|made|dealt\s+with))+\s*$", "", left[cut + 1:].rstrip(" (")).split()
+        run: list[str] = []
+        for word in reversed(words):
+            if word[:1].isupper() or word.lower() in SERVICE_NAME_JOINERS or (run and word.startswith("(")):
+                run.insert(0, word)
+            elif word.endswith(")") and "(" not in word:  # the end of '(leaving care)'
+                run.insert(0, word)
+            else:
+                break
+        while run and run[0].lower() in SERVICE_NAME_JOINERS | {"and", "&"}:
+            run.pop(0)
+        name = " ".join(run).strip(" (")
+        if not name or not name[:1].isupper() or len(run) > 6 or re.match(r"^\d", name):
+            return []
+        if not self.lexicon.looks_like_service(name) or set(self.lexicon.bases_in(name)) & COUNTED_BASES:
+            return []
+        start = figure.start - len(left) + cut + 1 + left[cut + 1:].find(run[0])
+        return [(start, start + len(name), name)]
+
     def _about_services(self, reading: Reading, figure: Figure, services: list[tuple[int, int, str]]) -> bool:
         """Turn a reading about named services into a by-service reading; False if it fits no measure."""
+        if reading.base == "compliments" and re.match(r"\s*(?:compliments?\b|$|,|\band\b|\.)", self.text[figure.end:]):
+            reading.label_dim, reading.label = "service", services[0][2]  # 'Fostering received 42 compliments'
+            return True
+        named_after = self.lexicon.bases_in(self.text[figure.end:figure.end + 40])
+        if reading.base in self.lexicon.bases_in(services[-1][2]) or (
+                reading.base not in COUNTED_BASES | {None} and reading.base not in named_after):
+            # 'highest in Children in Care (28) and Assessment (24)': a service's name, or the one
+            # before it, is not what the number counts
+            counted = [c.value for c in self.cues if c.kind == "base" and c.value in COUNTED_BASES and c.end <= figure.start]
+            reading.base = counted[-1] if counted else None
         if reading.base not in (None, "complaints"):
             return True  # 'Family Support received a total of 9,994 contacts': context, not a breakdown
         in_brackets = re.fullmatch(r"\s*\(\s*", self.text[services[-1][1]:figure.start]) is not None
@@ -696,7 +799,7 @@ class _SentenceFinder:
             claimed.add(id(labelling[-1]))
             return labelling[-1].period
         for mention in self.periods:
-            if re.match(r"\s*:\s*[£$]?\d", self.text[mention.end:mention.end + 12]):
+            if LABELS_NEXT_NUMBER_RE.match(self.text[mention.end:mention.end + 16]):
                 continue  # it labels the number after it
             if fig_end <= mention.start < right_clause and id(mention) not in claimed:
                 if self.lexicon.is_origin(self.text[:mention.start]) and any(

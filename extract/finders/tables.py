@@ -32,6 +32,7 @@ from schemas import STAGED_MEASURES, Cell, Document, Measure, Method, Stage, Tab
 MAX_HEADER_ROWS = 3
 FIXED_DIM_VOTE = 0.6  # share of row labels that must name categories of one breakdown
 SERVICE_VOTE = 0.5  # share of row labels that must look like services
+COUNTED_COLUMN_BASES = frozenset({"complaints", "compliments", "enquiries", "representations", "lgsco", "concerns", "adr"})
 DAYS_LABEL = re.compile(r"\bdays?\b|\btime\b", re.IGNORECASE)
 CONTEXT_QUALIFIERS = frozenset({"in_timescale", "average_days"})
 FREE_DIMENSIONS = frozenset({"service", "theme", "remedy"})
@@ -178,7 +179,8 @@ class _TableReader:
         if self.grid.data and looks_numeric(self.grid.data[0][0].text):
             return "record"
         period_rows = [r for r in data if is_period_label(clean_label(r[0].text))]
-        others = [r for r in data if r not in period_rows and not self.lexicon.has("change", r[0].text)]
+        others = [r for r in data if r not in period_rows and not self.lexicon.has("change", r[0].text)
+                  and not self.lexicon.has("sub_period", r[0].text)]  # quarters above the year's row
         if period_rows and not others:
             return "period_rows"
         return "labels"
@@ -225,6 +227,8 @@ class _TableReader:
         reading = Reading()
         reading.base = self.corner.base or self.context_value("base") or self.column_base
         reading.stage = self.corner.stage or (self.context[0].stage if self.context else None)
+        if reading.stage and reading.base is None:
+            reading.base = "complaints"  # 'Table 5: Stage 1 response times'
         for info in self.context:
             reading.qualifiers |= info.qualifiers & CONTEXT_QUALIFIERS
         if self.context and "upheld" in self.context[0].qualifiers and not self.columns_say_what_they_count:
@@ -235,6 +239,10 @@ class _TableReader:
         """Years down the side, measures or categories across the top."""
         found = []
         outcome_columns = [j for j in range(1, self.grid.width) if "outcome" in self.column_infos[j].categories]
+        counted = [info for info in self.column_infos[1:] if not self.lexicon.has("total", info.text)]
+        # 'Concerns | Stage 1 | Stage 2 | Compliments | Total': the total counts every kind
+        kinds = {info.base or ("complaints" if info.stage else None) for info in counted} - {None}
+        free_dimension = self._free_column_dimension(counted)
         for row in self.grid.data:
             label = clean_label(row[0].text)
             period = parse_period(label)
@@ -246,12 +254,31 @@ class _TableReader:
                 if self.lexicon.has("total", info.text):
                     if len(outcome_columns) >= 2:
                         reading.base = "complaints"  # an outcome table's total is the complaints at that stage
+                    elif len(kinds) >= 2:
+                        reading.base = "representations"
                     else:
                         continue
+                elif len(kinds) >= 2 and not (info.bases or info.stage or info.categories or info.qualifiers):
+                    continue  # 'Comments' among Concerns, Complaints and Compliments: a kind we do not count
+                elif free_dimension:
+                    # 'Stage 1 complaints by service area' with the services across the top
+                    reading.base = reading.base or "complaints"
+                    reading.label_dim, reading.label = free_dimension, info.text
                 else:
                     self.apply_label(reading, info, allow_category=True)
                 found.extend(self.cell(row, j, reading, period, column=info.text))
         return found
+
+    def _free_column_dimension(self, counted: list[LabelInfo]) -> str | None:
+        """The caption says the columns are services or themes ('... by service area') and
+        they name no measure of their own."""
+        dimension = next((info.dimension for info in self.context if info.dimension), None)
+        if dimension not in FREE_DIMENSIONS or self.corner.dimension not in (None, dimension):
+            return None
+        if any(set(info.bases) & COUNTED_COLUMN_BASES or info.stage for info in counted):
+            return None
+        named = sum(1 for info in counted if not info.categories or self.lexicon.looks_like_service(info.text))
+        return dimension if named * 2 > len(counted) else None  # 'Other' may sit among them
 
     def read_record(self) -> list[Candidate]:
         """Headers over a single row of figures, no label column."""
@@ -336,6 +363,8 @@ class _TableReader:
                 else:
                     continue
             elif dimension is None:
+                if multi_base and not (info.bases or info.stage or info.categories or info.qualifiers):
+                    continue  # 'Comments' among Concerns, Complaints and Compliments: a kind we do not count
                 self.apply_label(reading, info, allow_category=True)
             elif dimension == "stage":
                 stage = self.lexicon.stage_value(label) or info.stage
@@ -352,6 +381,10 @@ class _TableReader:
                 reading.label_dim, reading.label = dimension, path
                 if info.stage and dimension != "remedy" and not reading.stage:
                     reading.stage = info.stage
+            elif "average_days" in info.qualifiers and dimension == "response_time":
+                # 'Average working days to respond' under the response-time bands
+                reading.base = "complaints"
+                reading.qualifiers |= {"average_days"}
             else:
                 category = self.lexicon.category(dimension, label)
                 if category is None:

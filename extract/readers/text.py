@@ -26,14 +26,19 @@ from schemas import Cell, Document, DocumentFormat
 
 BULLET_RE = re.compile(r"^\s*(?P<marker>[-•·*▪◦‣●○\uf0b7\uf0a7\u2022\u2013])\s+(?P<text>.*)$")
 NUMBERED_RE = re.compile(r"^\s*(?P<marker>\d{1,2}[.)])\s+(?P<text>\S.*)$")
+# Word's export puts a tab after a bullet or list number ('•\t90% of ...'): that is not a table
+MARKER_TAB_RE = re.compile(r"^(?P<marker>\s*(?:[-•·*▪◦‣●○\uf0b7\uf0a7\u2022\u2013]|\d{1,2}[.)]|\d+(?:\.\d+)+))\t+(?=[^\t]+$)")
 MD_HEADING_RE = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*)$")
 SECTION_NUMBER_RE = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s*$")
 BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*\s*$")
 PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 # a page number left by the export: '- 3 -', 'Page 3', 'Page 3 of 12' (a bare '3' may be a cell)
 PAGE_NUMBER_LINE_RE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$", re.IGNORECASE)
+TRAILING_PAGE_NUMBER_RE = re.compile(r"[\s|]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+MIN_RUNNING_LINE_CHARS = 15
 
 MAX_HEADING_WORDS = 14
+MAX_STOPPED_HEADING_WORDS = 6  # '3. Stage 2 complaints.' is a heading; a longer stopped line is a sentence
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -54,12 +59,27 @@ def read(path: Path) -> Document:
     if not text.strip():
         raise EmptyDocumentError(f"{path.name}: the file is empty")
     builder = BlockBuilder()
-    lines_to_blocks(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), builder)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines_to_blocks([MARKER_TAB_RE.sub(r"\g<marker> ", line) for line in lines], builder)
     return finish(source, builder)
+
+
+def running_lines(lines: list[str]) -> set[int]:
+    """Indexes of running headers and footers: a line of words (not a table row) that recurs on
+    three or more pages, with or without its page number ('Annual Report 2022/23   3')."""
+    keys: dict[str, list[int]] = {}
+    for i, line in enumerate(lines):
+        key = TRAILING_PAGE_NUMBER_RE.sub("", line).strip()
+        # a footer laid out in cells says 'Page 3 of 8'; a table row does not
+        cells_ok = "\t" not in key or re.search(r"page\s*\d", line[len(key):], re.IGNORECASE)
+        if len(key) >= MIN_RUNNING_LINE_CHARS and cells_ok and not PIPE_ROW_RE.match(key):
+            keys.setdefault(key, []).append(i)
+    return {i for found in keys.values() if len(found) >= 3 for i in found}
 
 
 def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
     """Turn the lines of a text report into blocks, in order."""
+    furniture = running_lines(lines)
     i = 0
     pending: list[tuple[int, str]] = []  # (line number, text) of the paragraph being built
 
@@ -70,6 +90,9 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
 
     while i < len(lines):
         line = lines[i]
+        if i in furniture:
+            i += 1  # a paragraph or table may go on after the page break
+            continue
         if "\t" in line and line.strip() or PIPE_ROW_RE.match(line):
             flush()
             i = _read_table_region(lines, i, builder)
@@ -133,8 +156,10 @@ def _looks_like_heading(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_HEADING_WORDS:
         return False
-    if re.search(r"[.,;]\s*$", text) and not re.match(r"^\d+(?:\.\d+)*\.\s|^\d+\.\d+\s", text):
-        return False
+    if re.search(r"[.,;]\s*$", text) and not (
+        re.match(r"^\d+(?:\.\d+)*\.\s|^\d+\.\d+\s", text) and len(words) <= MAX_STOPPED_HEADING_WORDS
+    ):
+        return False  # a sentence; '4.1 All 212 complaints were considered at stage 1.' too
     if re.match(r"^[\d,.%]+\s+[a-z]", text):
         return False  # '5 complaints were considered' is a sentence
     if re.search(r":\s*[£$]?\d[\d,]*(?:\.\d+)?%?(?:\s|$)", text):
