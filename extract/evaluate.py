@@ -59,12 +59,16 @@ def load_gold(path: Path) -> GoldFile:
     return GoldFile(Path(path), data["source"], data["authority_code"], data["period"], data["facts"])
 
 
+GENERIC_LABEL_WORDS = frozenset({"the", "team", "teams", "service", "services"})
+
+
 def label_tokens(text: str | None) -> frozenset[str]:
     if not text:
         return frozenset()
     text = text.casefold().replace("&", " and ").replace("’", "'")
     text = re.sub(r"'s\b", "s", text)
-    return frozenset(re.findall(r"[a-z0-9]+", text))
+    # 'the Fostering team' and 'Fostering' are one label (as for the normaliser)
+    return frozenset(re.findall(r"[a-z0-9]+", text)) - GENERIC_LABEL_WORDS
 
 
 def labels_match(gold: dict, fact: Fact) -> bool:

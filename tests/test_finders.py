@@ -507,3 +507,120 @@ Year\tFamily Social Work\tChildren in Care\tOther\tTotal
     assert value_of(ex, "complaints_by_service", period="2022-23", category_raw="Other") == 7
     assert not facts_of(ex, "children_looked_after")
     assert 6 not in [f.value for f in ex.facts]  # comments are no measure of the contract
+
+
+def test_a_markdown_table_keeps_its_header_row_of_years(text_report):
+    body = """Complaints annual report 2018/19
+
+| Type of feedback | 2017/18 | 2018/19 |
+|---|---|---|
+| Compliments | 187 | 211 |
+| Stage 1 complaints | 168 | 153 |
+"""
+    ex = text_report(body, year="2018-19")
+    assert value_of(ex, "compliments_received", period="2017-18") == 187
+    assert value_of(ex, "complaints_received", period="2018-19", stage="stage1") == 153
+
+
+def test_a_contents_page_with_dot_leaders_is_not_figures(text_report):
+    body = """Complaints annual report 2018/19
+
+Contents
+1. Foreword ........ 2
+2. Stage 1 complaints ........ 4
+3. Local Government and Social Care Ombudsman ........ 7
+
+We received 153 stage 1 complaints.
+"""
+    ex = text_report(body, year="2018-19")
+    assert [f.value for f in ex.facts] == [153]
+
+
+def test_sentences_that_go_on_counting_the_last_ones_subject(text_report):
+    body = """Complaints annual report 2021/22
+
+Of the 164 stage 1 complaints, 38 were upheld and 61 were not upheld. A further 12 were withdrawn by the complainant.
+
+Eleven stage 2 investigations were commissioned. Of the eleven, two were upheld and three not upheld.
+"""
+    ex = text_report(body, year="2021-22")
+    assert value_of(ex, "complaints_by_outcome", stage="stage1", category="withdrawn") == 12
+    assert value_of(ex, "complaints_by_outcome", stage="stage2", category="upheld") == 2
+    assert value_of(ex, "complaints_by_outcome", stage="stage2", category="not_upheld") == 3
+
+
+@pytest.mark.parametrize("sentence, measure, where, value", [
+    ("Twelve complaints were resolved through an alternative dispute resolution meeting.", "adr_cases", {}, 12),
+    ("Of the stage 1 responses, 71 were sent within 10 working days, 47 within the extended 20 working days "
+     "and 28 took longer.", "complaints_by_response_time", {"category": "within_20_days"}, 47),
+    ("Of the stage 1 responses, 71 were sent within 10 working days and 28 took longer.",
+     "complaints_by_response_time", {"category": "outside_timescale"}, 28),
+    ("Remedies agreed at stages 1 and 2 included 41 apologies, 9 changes to practice and 4 financial payments.",
+     "remedies_by_type", {"category_raw": "changes to practice"}, 9),
+])
+def test_more_prose_patterns(text_report, sentence, measure, where, value):
+    ex = text_report(f"Complaints annual report 2021/22\n\n{sentence}\n", year="2021-22")
+    assert value_of(ex, measure, **where) == value
+
+
+def test_up_from_a_figure_with_no_year_is_last_years(text_report):
+    body = "Complaints annual report 2021/22\n\nParents made 119 complaints and young people 18 (up from 11).\n"
+    ex = text_report(body, year="2021-22")
+    young = facts_of(ex, "complaints_by_complainant", category="child_or_young_person")
+    assert sorted((f.period, f.value) for f in young) == [("2020-21", 11), ("2021-22", 18)]
+
+
+def test_label_dash_value_lines_and_phone_numbers(text_report):
+    body = """Complaints annual report 2024/25
+
+6. Who complained
+Parent/carer – 128
+Young person – 21
+Foster carer – 9
+
+For help with a complaint call 01632 960 233 or write to us.
+"""
+    ex = text_report(body, year="2024-25")
+    who = {f.category: f.value for f in facts_of(ex, "complaints_by_complainant")}
+    assert who == {"parent_or_carer": 128, "child_or_young_person": 21, "foster_carer": 9}
+    assert not {1632, 960, 233} & {f.value for f in ex.facts}
+
+
+def test_an_outcome_table_with_received_and_in_time_rows(text_report):
+    body = """Complaints annual report 2015/16
+
+Table 3: Stage 2 investigations
+\t2014-15\t2015-16
+Received\t11\t9
+Upheld\t1\t1
+Partly upheld\t4\t3
+Not upheld\t5\t4
+Withdrawn\t1\t–
+Completed in time\t3\t6
+% completed in time\t27%\t75%
+"""
+    ex = text_report(body, year="2015-16")
+    assert value_of(ex, "complaints_received", period="2014-15", stage="stage2") == 11
+    in_time = sorted((f.period, f.value, f.unit.value) for f in facts_of(ex, "complaints_in_timescale", stage="stage2"))
+    assert in_time == [("2014-15", 3, "count"), ("2014-15", 27, "percent"), ("2015-16", 6, "count"), ("2015-16", 75, "percent")]
+
+
+def test_enquiries_answered_in_time_and_average_days_by_stage(text_report):
+    body = """Complaints annual report 2024/25
+
+Table 6: Enquiries
+Type\tReceived\tAnswered in 10 working days
+MP enquiries\t58\t49
+Councillor enquiries\t73\t66
+
+Table 3: Average working days to respond
+Stage\t2023-24\t2024-25
+Stage 1\t12.8\t11.9
+Stage 2\t58\t47
+"""
+    ex = text_report(body, year="2024-25")
+    assert value_of(ex, "enquiries_in_timescale", category="mp") == 49
+    assert value_of(ex, "enquiries_received", category="councillor") == 73
+    averages = {(f.stage.value, f.period): (f.value, f.unit.value) for f in facts_of(ex, "average_response_days")}
+    assert averages[("stage2", "2023-24")] == (58, "days")
+    assert averages[("stage1", "2024-25")] == (11.9, "days")

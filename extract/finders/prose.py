@@ -47,6 +47,13 @@ BRACKETS_CONVENTION_RE = re.compile(
     re.IGNORECASE,
 )
 SERVICE_NAME_JOINERS = {"and", "&", "of", "with", "for", "in", "the"}
+# a sentence that goes on counting what the one before counted: 'A further 12 were withdrawn'
+CONTINUATION_RE = re.compile(
+    r"^\W*(?:a\s+further|another|the\s+remaining|the\s+other|of\s+(?:these|them|those)"
+    r"|of\s+the(?:se)?\s+(?:\d+|%s))\b" % "|".join(NUMBER_WORDS), re.IGNORECASE)
+CHANGE_FROM_RE = re.compile(
+    r"\b(?:up|down|(?:an?\s+)?(?:increase|decrease|rise|fall|drop|reduction))\s+(?:from|on)\s*$", re.IGNORECASE)
+PHONE_RE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?\b0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
 PRIOR_YEAR_LABEL_RE = re.compile(r"\(\s*(?:in\s+)?(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:\s*$")
 COMPARISON_RE = re.compile(
     r"\(\s*(?:in\s+)?(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:\s*$"  # '(2021/22: 371)'
@@ -72,8 +79,8 @@ PAIR_BETWEEN_RE = re.compile(
     r"\s*\(\s*|\s+of\s+(?:these|those|the)?\s*\d[\d,]*\s+(?:these\s+|those\s+)?[\w' ]{0,40}?\s*\(\s*", re.IGNORECASE
 )
 LINKED_RE = re.compile(
-    r"(?:(?:\s+(?:that|which)?\s*(?:were|was|have\s+been|had\s+been|are)?)?\s*(?:referred|escalated|made|sent|taken|received)?"
-    r"\s*(?:from|to|by|with|of|against|involving)\s+(?:the\s+)?|\s+)",
+    r"(?:(?:\s+(?:that|which)?\s*(?:were|was|have\s+been|had\s+been|are)?)?\s*(?:referred|escalated|made|sent|taken|received|resolved)?"
+    r"\s*(?:from|to|by|with|of|against|involving|through|via)\s+(?:the\s+|an?\s+)?|\s+)",
     re.IGNORECASE,
 )
 WITH_OUTCOME_RE = re.compile(r"\bwith\s+(?:an?\s+)?outcomes?\s+of\b", re.IGNORECASE)
@@ -173,11 +180,13 @@ def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon,
             # '**Stage 2.** Twenty investigations concluded ...': the lead words head the paragraph
             ctx = replace(ctx, intro=sentences[0].text, intro_info=lexicon.label(sentences[0].text))
             sentences = sentences[1:]
+        carried = None
         for sentence in sentences:
-            found.extend(
-                _SentenceFinder(sentence, matcher, block, ctx, lexicon, method, block_start=sentence.start_char == 0,
-                                service_patterns=service_patterns, section_text=sections.get(block.index, "")).run()
-            )
+            finder = _SentenceFinder(sentence, matcher, block, ctx, lexicon, method, block_start=sentence.start_char == 0,
+                                     service_patterns=service_patterns, section_text=sections.get(block.index, ""),
+                                     carried=carried)
+            found.extend(finder.run())
+            carried = finder.last_reading or carried
     return found
 
 
@@ -302,7 +311,10 @@ def _free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> li
 
 class _SentenceFinder:
     def __init__(self, sentence, matcher: Matcher, block, ctx: BlockContext, lexicon: Lexicon, method: Method,
-                 block_start: bool, service_patterns: list[re.Pattern[str]] = (), section_text: str = ""):
+                 block_start: bool, service_patterns: list[re.Pattern[str]] = (), section_text: str = "",
+                 carried: SentenceReading | None = None):
+        self.carried = carried  # the last reading of the sentence before, in the same paragraph
+        self.last_reading: SentenceReading | None = None
         self.sentence = sentence
         self.text = sentence.text
         self.matcher = matcher
@@ -338,6 +350,8 @@ class _SentenceFinder:
 
     def _not_a_figure(self, figure: Figure, number_text: str) -> bool:
         before, after = self.text[: figure.start], self.text[figure.end:]
+        if any(m.start() <= figure.start < m.end() for m in PHONE_RE.finditer(self.text)):
+            return True  # 'call 01632 960 233'
         if any(m.start <= figure.start < m.end for m in self.periods):
             return True
         if YEAR_RE.match(number_text) and figure.unit is Unit.COUNT:
@@ -356,6 +370,8 @@ class _SentenceFinder:
             return True  # '57% of upheld complaints had ...' is a share of upheld complaints
         if self.lexicon.is_not_a_count(before, after):
             return not self._average_days(figure, before, after)
+        if "remedies" in self.lexicon.bases_in(self._subject()):
+            return False  # 'Remedies included 41 apologies': the noun after the number is the remedy
         return self._counts_something_else(figure, after)
 
     def _counts_something_else(self, figure: Figure, after: str) -> bool:
@@ -429,6 +445,7 @@ class _SentenceFinder:
             found.extend(made)
             previous = reading
             previous_fact = reading if made else previous_fact
+        self.last_reading = previous_fact
         return found
 
     def _parallel(self, figures: list[Figure], index: int) -> bool:
@@ -493,6 +510,9 @@ class _SentenceFinder:
         if reading.base is None and (reading.qualifiers & {"average_days", "in_timescale"}
                                      or any(c.kind == "stage" for c in self.cues)):
             reading.base = "complaints"  # response times and stages are about complaints
+        carried = self.carried if CONTINUATION_RE.match(self.text) else None
+        if reading.base is None and carried is not None:
+            reading.base = carried.reading.base  # 'A further 12 were withdrawn': the last sentence's complaints
         if reading.base is None and (comparison or self.method is Method.TEXT):
             return None  # a sentence that names nothing the number counts
 
@@ -500,7 +520,7 @@ class _SentenceFinder:
         if comparison and reading.category_dim is None and not own_base and previous.reading.category_dim:
             reading.category_dim, reading.category, reading.label = (
                 previous.reading.category_dim, previous.reading.category, previous.reading.label)
-        listed = self._listed_label(figure, left_start)
+        listed = self._listed_label(figure, left_start) or self._remedy_after(figure)
         if listed is not None and reading.category_dim is None:
             reading.label_dim, reading.label = listed
             if reading.base not in ("compliments", "remedies"):
@@ -517,7 +537,12 @@ class _SentenceFinder:
         reading.stage = self._stage(figure, left_clause, fig_end, right_clause, right_end)
         if reading.stage is None and comparison:
             reading.stage = previous.reading.stage
+        if reading.stage is None and carried is not None and reading.base == carried.reading.base:
+            reading.stage = carried.reading.stage
         period = self._period(figure, left_start, left_clause, fig_end, right_clause, claimed)
+        if (comparison and period and previous is not None and period == previous.period
+                and CHANGE_FROM_RE.search(left_text) and not self._names_a_year(fig_end, right_clause)):
+            period = shift(period, -1)  # '18 (up from 11)': a change from last year's figure
         result = SentenceReading(reading, period, inherited=comparison)
         # 'Cross Portfolio and Adult Social Care complaints saw 0% upheld': one figure, two services
         result.extra.extend((replace(reading, label=name), period) for _, _, name in services[1:])
@@ -549,10 +574,14 @@ class _SentenceFinder:
         right_bases = [c for c in self.cues if c.kind == "base" and fig_end <= c.start < right_limit]
         left_bases = self._cues(left_start, figure.start, "base")
         sentence_bases = [c for c in self.cues if c.kind == "base" and c.end <= figure.start]
+        comparing = COMPARISON_RE.search(self.text[left_start:figure.start]) if compared_with is not None else None
+        compared_directly = comparing is not None and not self._cues(left_start + comparing.start(), figure.start, "base")
         if spanning:
             reading.base = spanning[0].value
         elif right_bases:
             reading.base = self._by_priority(right_bases, near=fig_end)
+        elif compared_directly:
+            reading.base = compared_with.reading.base  # '186 concerns ... complaints, up from 141'
         elif left_bases:
             reading.base = max(left_bases, key=lambda c: c.end).value
         elif compared_with is not None:
@@ -601,11 +630,30 @@ class _SentenceFinder:
                 break
         return cluster
 
+    def _names_a_year(self, start: int, end: int) -> bool:
+        return any(start <= m.start < end for m in self.periods) or any(
+            c.kind == "period" and start <= c.start < end for c in self.cues)
+
+    def _remedy_after(self, figure: Figure) -> tuple[str, str] | None:
+        """'Remedies ... included 41 apologies, 9 changes to practice and 4 financial payments':
+        in a sentence about remedies, the words after a count name the remedy."""
+        if figure.unit is not Unit.COUNT or "remedies" not in self.lexicon.bases_in(self._subject()):
+            return None
+        after = re.split(r"[,;.()]|\s+and\s+(?=\d|(?:%s)\b)" % "|".join(NUMBER_WORDS), self.text[figure.end:], maxsplit=1)[0]
+        phrase = after.strip()
+        if not 1 <= len(phrase.split()) <= 6 or set(self.lexicon.bases_in(phrase)) & (COUNTED_BASES - {"remedies"}):
+            return None
+        return "remedy", phrase
+
+    def _subject(self) -> str:
+        """The words before the sentence's first number (not counting its paragraph number)."""
+        text = re.sub(r"^\s*\d+(?:\.\d+)*\s", "", self.text)
+        first = re.search(r"\d", text)
+        return text[:first.start()] if first else ""
+
     def _subject_is_upheld(self) -> bool:
         """Whether the words before the sentence's first number are about upheld complaints."""
-        text = re.sub(r"^\s*\d+(?:\.\d+)*\s", "", self.text)  # not the paragraph number
-        first = re.search(r"\d", text)
-        subject = text[:first.start()] if first else ""
+        subject = self._subject()
         return self.lexicon.has("combined_outcome", subject) or self.lexicon.has("upheld", subject)
 
     def _named_before(self, figure: Figure, left_start: int) -> list[tuple[int, int, str]]:

@@ -33,6 +33,8 @@ MAX_HEADER_ROWS = 3
 FIXED_DIM_VOTE = 0.6  # share of row labels that must name categories of one breakdown
 SERVICE_VOTE = 0.5  # share of row labels that must look like services
 COUNTED_COLUMN_BASES = frozenset({"complaints", "compliments", "enquiries", "representations", "lgsco", "concerns", "adr"})
+ROW_TOTAL_QUALIFIERS = frozenset({"average_days", "in_timescale", "received"})
+CAPTION_RE = re.compile(r"^\W*(?:table|figure|chart|graph)\s*\d+", re.IGNORECASE)
 DAYS_LABEL = re.compile(r"\bdays?\b|\btime\b", re.IGNORECASE)
 CONTEXT_QUALIFIERS = frozenset({"in_timescale", "average_days"})
 FREE_DIMENSIONS = frozenset({"service", "theme", "remedy"})
@@ -135,8 +137,12 @@ def _columns(header: list[list[Cell]], width: int) -> tuple[list[str], list[str 
 
 
 def _context_infos(ctx: BlockContext, lexicon: Lexicon) -> list[LabelInfo]:
-    """The caption (nearest heading) first, then the section heading above it."""
-    return [lexicon.label(text) for text in reversed(ctx.trail[-2:])]
+    """The caption (nearest heading) first, then the section heading above it (not the caption
+    of the table before: 'Table 6: Enquiries' says nothing of Table 7)."""
+    texts = list(reversed(ctx.trail[-2:]))
+    if len(texts) == 2 and CAPTION_RE.match(texts[0]) and CAPTION_RE.match(texts[1]):
+        texts = texts[:1]
+    return [lexicon.label(text) for text in texts]
 
 
 def read_table(rows: list[list[Cell]], block: Table, ctx: BlockContext, lexicon: Lexicon, group: str) -> list[Candidate]:
@@ -371,6 +377,7 @@ class _TableReader:
                 if stage is None:
                     continue
                 reading.stage = stage
+                reading.base = reading.base or "complaints"  # what a stage counts
             elif dimension == "council":
                 authority = label
             elif dimension in FREE_DIMENSIONS:
@@ -381,10 +388,12 @@ class _TableReader:
                 reading.label_dim, reading.label = dimension, path
                 if info.stage and dimension != "remedy" and not reading.stage:
                     reading.stage = info.stage
-            elif "average_days" in info.qualifiers and dimension == "response_time":
-                # 'Average working days to respond' under the response-time bands
+            elif (dimension in ("response_time", "outcome") and not info.categories and not info.bases
+                  and info.qualifiers & ROW_TOTAL_QUALIFIERS):
+                # 'Average working days to respond' under the response-time bands; 'Received' and
+                # 'Completed in time' above and below the outcomes of a stage
                 reading.base = "complaints"
-                reading.qualifiers |= {"average_days"}
+                reading.qualifiers |= info.qualifiers & ROW_TOTAL_QUALIFIERS
             else:
                 category = self.lexicon.category(dimension, label)
                 if category is None:
@@ -434,8 +443,11 @@ class _TableReader:
             reading.money = unit is Unit.GBP
             if unit is Unit.COUNT and "%" in column and len(figures) == 1:
                 unit = Unit.PERCENT
-            if unit is Unit.COUNT and "average_days" in reading.qualifiers and DAYS_LABEL.search(f"{row[0].text} {column}"):
+            if unit is Unit.COUNT and "average_days" in reading.qualifiers and DAYS_LABEL.search(
+                    " ".join([row[0].text, column] + [info.text for info in self.context])):
                 unit = Unit.DAYS  # 'Average response time (working days) | 12'
+            if reading.base == "enquiries" and self.lexicon.category("response_time", column):
+                reading.qualifiers.add("in_timescale")  # 'Answered in 10 working days' for enquiries: on time
             resolved = resolve(reading)
             if resolved is None:
                 continue

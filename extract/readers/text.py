@@ -34,6 +34,8 @@ BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*\s*$")
 PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 # a page number left by the export: '- 3 -', 'Page 3', 'Page 3 of 12' (a bare '3' may be a cell)
 PAGE_NUMBER_LINE_RE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$", re.IGNORECASE)
+# a contents entry: '4. Stage 1 complaints ........ 4'
+CONTENTS_LINE_RE = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}\s*$|…+\s*\d{1,3}\s*$")
 TRAILING_PAGE_NUMBER_RE = re.compile(r"[\s|]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 MIN_RUNNING_LINE_CHARS = 15
 
@@ -97,7 +99,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             flush()
             i = _read_table_region(lines, i, builder)
             continue
-        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line):
+        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line) or CONTENTS_LINE_RE.search(line):
             flush()
             i += 1
             continue
@@ -162,8 +164,8 @@ def _looks_like_heading(text: str) -> bool:
         return False  # a sentence; '4.1 All 212 complaints were considered at stage 1.' too
     if re.match(r"^[\d,.%]+\s+[a-z]", text):
         return False  # '5 complaints were considered' is a sentence
-    if re.search(r":\s*[£$]?\d[\d,]*(?:\.\d+)?%?(?:\s|$)", text):
-        return False  # 'Compliments: 187 (2023/24: 203)' is a figure, not a title
+    if re.search(r"(?::|\s[–—-])\s*[£$]?\d[\d,]*(?:\.\d+)?%?(?:\s|$)", text):
+        return False  # 'Compliments: 187 (2023/24: 203)', 'Parent/carer – 128': a figure, not a title
     first = text.lstrip("(").strip()[:1]
     if not (first.isupper() or first.isdigit()):
         return False
@@ -268,7 +270,8 @@ def _split_tables(region: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
             continue
         cells = [c.strip() for c in _row_cells(raw)]
         if is_separator_row(cells):
-            tables.append([])
+            if not (len(tables[-1]) == 1 and PIPE_ROW_RE.match(raw)):
+                tables.append([])  # a markdown table's '|---|---|' under its header row does not end it
             seen_blank = False
             continue
         current = tables[-1]
