@@ -41,7 +41,7 @@ FIXED_DIMENSIONS = {
 QUALIFIERS = (
     "change", "escalation_request", "in_timescale", "average_days", "upheld", "decision", "finished",
     "received", "rate", "target", "total", "combined_outcome", "placeholder", "sub_period", "offered",
-    "forward_looking",
+    "forward_looking", "elsewhere", "process_cost",
 )
 
 

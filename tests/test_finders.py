@@ -624,3 +624,111 @@ Stage 2\t58\t47
     averages = {(f.stage.value, f.period): (f.value, f.unit.value) for f in facts_of(ex, "average_response_days")}
     assert averages[("stage2", "2023-24")] == (58, "days")
     assert averages[("stage1", "2024-25")] == (11.9, "days")
+
+
+def test_a_question_and_answer_report(text_report):
+    body = """Complaints annual report 2022/23
+
+Q3. What were complaints about?
+We record one main theme for each complaint.
+Communication: 31
+Delays: 12
+Staff conduct: 9
+
+Q4. Who complained?
+The 52 complaints were made by:
+• 30 parents
+• 12 children and young people
+• 10 foster carers
+
+Q5. How did people contact us?
+Email 20 | Online form 18 | Telephone 9 | Letter 5
+
+Q6. What did we put right?
+For the complaints we upheld we offered:
+• an apology (20)
+• a meeting with a manager (4)
+
+Q7. How do we compare?
+Across England about 20% of stage 1 complaints are upheld in full.
+
+Q8. What will we do next?
+• Answer 90% of complaints on time.
+"""
+    ex = text_report(body, year="2022-23")
+    assert {f.category_raw: f.value for f in facts_of(ex, "complaints_by_theme")} == {
+        "Communication": 31, "Delays": 12, "Staff conduct": 9}
+    assert {f.category: f.value for f in facts_of(ex, "complaints_by_complainant")} == {
+        "parent_or_carer": 30, "child_or_young_person": 12, "foster_carer": 10}
+    assert {f.category: f.value for f in facts_of(ex, "complaints_by_channel")} == {
+        "email": 20, "online_form": 18, "phone": 9, "letter": 5}
+    assert {f.category_raw: f.value for f in facts_of(ex, "remedies_by_type")} == {"apology": 20, "meeting with a manager": 4}
+    assert not {20.0, 90.0} & {f.value for f in ex.facts if f.unit.value == "percent"}
+
+
+def test_a_year_at_the_start_of_a_sentence_dates_all_its_figures(text_report):
+    body = "Complaints annual report 2022/23\n\nIn 2021/22 the figures were 131 stage 1 complaints and 344 compliments.\n"
+    ex = text_report(body, year="2022-23")
+    assert value_of(ex, "compliments_received", period="2021-22") == 344
+    assert not facts_of(ex, "compliments_received", period="2022-23")
+
+
+def test_month_rows_costs_and_numbers_inside_names(text_report):
+    body = """Complaints annual report 2016/17
+
+Stage 1 complaints received by month
+Month\tNumber
+April 2016\t19
+May 2016\t24
+
+Independent investigators for stage 2 cost £41,300, and stage 3 panels cost £5,150.
+
+Fostering received the most compliments (97), followed by the 0-25 Disability Service (72).
+"""
+    ex = text_report(body, year="2016-17")
+    assert not facts_of(ex, "complaints_received")  # months are not years
+    assert not facts_of(ex, "remedy_payments_gbp")  # what the procedure cost is not a remedy
+    by_service = {f.category_raw: f.value for f in facts_of(ex, "compliments_by_service")}
+    assert by_service["Fostering"] == 97 and 72 in by_service.values()
+    assert 0 not in [f.value for f in ex.facts]
+
+
+def test_an_infographic_with_figures_under_their_labels(text_report):
+    body = """Complaints annual report 2016/17
+
+The year at a glance
+
+Stage 1 complaints
+262
+up from 241 in 2015-16
+
+Compliments
+421
+"""
+    ex = text_report(body, year="2016-17")
+    assert value_of(ex, "complaints_received", period="2016-17", stage="stage1") == 262
+    assert value_of(ex, "complaints_received", period="2015-16", stage="stage1") == 241
+    assert value_of(ex, "compliments_received", period="2016-17") == 421
+
+
+def test_complaints_received_row_in_a_table_of_stages_and_outcomes(text_report):
+    body = """Complaints annual report 2019/20
+
+Table 1: Statutory complaints by stage and outcome
+\tStage 1\t\tStage 2\t
+\t2018/19\t2019/20\t2018/19\t2019/20
+Complaints received\t188\t203\t21\t17
+Upheld\t31\t36\t4\t2
+Not upheld\t100\t110\t12\t10
+"""
+    ex = text_report(body, year="2019-20")
+    assert value_of(ex, "complaints_received", period="2018-19", stage="stage2") == 21
+    assert value_of(ex, "complaints_by_outcome", period="2019-20", stage="stage1", category="upheld") == 36
+
+
+def test_who_made_the_complaints_after_each_number(text_report):
+    body = ("Complaints annual report 2019/20\n\nOf the 150 stage 1 complaints, 90 were made by parents or carers, "
+            "30 by children and young people themselves and 10 by foster carers.\n")
+    ex = text_report(body, year="2019-20")
+    assert {f.category: f.value for f in facts_of(ex, "complaints_by_complainant")} == {
+        "parent_or_carer": 90, "child_or_young_person": 30, "foster_carer": 10}

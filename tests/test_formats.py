@@ -169,3 +169,70 @@ def test_html_chrome_is_ignored(extractions):
             quotes = " ".join(f.provenance.quote for f in extraction.facts)
             assert "cookie" not in quotes.lower() and "function" not in quotes
             assert all(f.provenance.block is not None for f in extraction.facts)
+
+
+#: Text exported with `pdftotext -layout` (what many journalists do with a council's PDF):
+#: tables come out as columns of spaces, wrapped titles and squeezed columns included.
+LAYOUT_RECALL, LAYOUT_PRECISION = 0.90, 0.88
+
+
+@pytest.mark.parametrize("path", [p for p in FIXTURES if p.suffix == ".pdf"], ids=lambda p: p.name)
+def test_pdftotext_layout_exports_read_as_well_as_text(tmp_path, path):
+    tool = require_tool("pdftotext")
+    exported = tmp_path / f"{path.stem}.txt"
+    subprocess.run([tool, "-layout", str(path), str(exported)], check=True)
+    extraction = extract_file(exported)
+    read_as_tables = [f for f in extraction.facts if f.provenance.method.value == "table"]
+    assert read_as_tables or path.stem == "001_8a475261652e58a2"  # Calderdale's figures are all in prose
+    result = score(exported.name, extraction.facts, gold_for(path))
+    print(f"{exported.name} (pdftotext -layout): recall {result.recall:.3f} precision {result.precision:.3f}")
+    assert result.recall >= LAYOUT_RECALL, [m["measure"] + " " + str(m["value"]) for m in result.missed]
+    assert result.precision >= LAYOUT_PRECISION, [(e.measure.value, e.value, e.provenance.quote) for e in result.extra]
+
+
+def test_columns_of_spaces_with_wrapped_titles_and_squeezed_years():
+    from extract.readers.layout import aligned_tables
+
+    lines = """Complaints annual report 2022/23
+
+              2021/22     % answered         2022/23     % answered
+                          on time                        on time
+MP                 19       6 (32%)               13       11 (85%)
+Councillors        34      27 (79%)               28       26 (93%)
+
+Service Area           Complaints per year
+Fostering              2022-23 2021-22
+Placements             11 6
+Adoption               3 5 + 1*
+""".split("\n")
+    tables = aligned_tables(lines)
+    assert [[c.text for c in row] for row in tables[0].rows] == [
+        ["", "2021/22", "% answered on time", "2022/23", "% answered on time"],
+        ["MP", "19", "6 (32%)", "13", "11 (85%)"],
+        ["Councillors", "34", "27 (79%)", "28", "26 (93%)"],
+    ]
+    assert (tables[0].first, tables[0].last) == (2, 5)
+    squeezed = [[c.text for c in row] for row in tables[1].rows]
+    assert squeezed[1] == ["Fostering", "2022-23", "2021-22"]
+    assert squeezed[3] == ["Adoption", "3", "5 + 1*"]
+
+
+def test_columns_of_spaces_under_a_numbered_heading_and_a_caption_with_a_page_header():
+    from extract.readers.layout import aligned_tables
+
+    lines = """2   Volumes
+
+    Table 1   Representations received
+                                              2022-23       2023-24
+    Stage 1 complaints                             97           118
+    Compliments                                   213           248
+
+    Table 3   Stage 1 outcomes
+                                    2022-23        2023-24
+    Upheld                          17 (18%)       19 (16%)
+    Not upheld                      45 (46%)       54 (46%)
+""".split("\n")
+    tables = aligned_tables(lines)
+    assert [[c.text for c in row] for row in tables[0].rows] == [
+        ["", "2022-23", "2023-24"], ["Stage 1 complaints", "97", "118"], ["Compliments", "213", "248"]]
+    assert [[c.text for c in row] for row in tables[1].rows][1] == ["Upheld", "17 (18%)", "19 (16%)"]

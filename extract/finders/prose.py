@@ -54,6 +54,10 @@ CONTINUATION_RE = re.compile(
 CHANGE_FROM_RE = re.compile(
     r"\b(?:up|down|(?:an?\s+)?(?:increase|decrease|rise|fall|drop|reduction))\s+(?:from|on)\s*$", re.IGNORECASE)
 PHONE_RE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?\b0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
+MADE_BY_INTRO_RE = re.compile(r"\b(?:made|raised|submitted|brought|received)\s+(?:by|from)\s*:?\s*$|\bfrom\s*:\s*$", re.IGNORECASE)
+MOST_RECEIVED_RE = re.compile(
+    r"\s+(?:received|had|got|attracted)\s+the\s+(?:most|highest\s+number\s+of|largest\s+number\s+of|fewest)\s+\w+\s*\(?\s*$",
+    re.IGNORECASE)
 PRIOR_YEAR_LABEL_RE = re.compile(r"\(\s*(?:in\s+)?(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:\s*$")
 COMPARISON_RE = re.compile(
     r"\(\s*(?:in\s+)?(?:19|20)\d\d\s*[/-]\s*\d{2,4}\s*:\s*$"  # '(2021/22: 371)'
@@ -102,6 +106,8 @@ FREE_LIST_ITEM_RE = re.compile(
     r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*(?:(?:were|was|are|is)\s+(?:to\s+)?|x\s+|[-–:]\s*)?(?P<label>[A-Za-z].*?)\s*\.?\s*$"
 )
 LABEL_FIRST_ITEM_RE = re.compile(r"^\s*(?P<label>[A-Za-z][^:\-–]*?)\s*[:\-–]\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\.?\s*$")
+# 'an apology (58)', 'a meeting with a manager (9);'
+LABEL_BRACKET_ITEM_RE = re.compile(r"^\s*(?P<label>[A-Za-z][^()]*?)\s*\(\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\)\s*(?:[,.;]|\band\b|\bor\b)?\s*$")
 PRONOUN_LABEL_RE = re.compile(r"^(?:were|was|are|is|of|in|for|to|at|and|or|the)\b", re.IGNORECASE)
 TIMESCALE_STAGE = (
     (re.compile(r"\b(?:10|ten|20|twenty)[\s-]+(?:working\s+)?days?\b", re.IGNORECASE), Stage.STAGE1),
@@ -281,10 +287,11 @@ def _free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> li
         dimension = "remedy"
     if dimension is None:
         return None
-    match = FREE_LIST_ITEM_RE.match(block.text) or LABEL_FIRST_ITEM_RE.match(block.text)
+    match = (FREE_LIST_ITEM_RE.match(block.text) or LABEL_FIRST_ITEM_RE.match(block.text)
+             or LABEL_BRACKET_ITEM_RE.match(block.text))
     if not match:
         return None
-    label = match.group("label").strip(" .;:")
+    label = re.sub(r"^(?:an?|the)\s+", "", match.group("label").strip(" .;:"), flags=re.IGNORECASE)
     if not label or PRONOUN_LABEL_RE.match(label) or set(lexicon.bases_in(label)) & COUNTED_BASES and dimension != "remedy":
         return None  # '4 complaints (...)' counts complaints; it is not a label
     number = match.group("num").replace(" ", "")
@@ -314,6 +321,7 @@ class _SentenceFinder:
                  block_start: bool, service_patterns: list[re.Pattern[str]] = (), section_text: str = "",
                  carried: SentenceReading | None = None):
         self.carried = carried  # the last reading of the sentence before, in the same paragraph
+        self._first_figure: int | None = None
         self.last_reading: SentenceReading | None = None
         self.sentence = sentence
         self.text = sentence.text
@@ -362,6 +370,8 @@ class _SentenceFinder:
             return True  # a section number opening the paragraph: '1.3 All of the 4 complaints'
         if re.match(r"^\s*[-–]\s*\w", after) and figure.unit is Unit.COUNT and not re.match(r"^\s*[-–]\s*\d", after):
             return True  # '3-stage process', 'six-weekly'
+        if re.match(r"^\s*(?:[-–]\s*\d+|\+)\s+[A-Z]", after):
+            return True  # the '0-25' of 'the 0-25 Disability Service', the '16' of '16+ Team'
         if self.lexicon.is_change(before) or CHANGE_AFTER_RE.match(after):
             return True
         if RATE_BEFORE_RE.search(before) or RATE_AFTER_RE.match(after):
@@ -499,6 +509,8 @@ class _SentenceFinder:
             # '(37 complaints), disagreement with a decision': a bracketed count's words end at the bracket
             closing = self.text.find(")", fig_end, right_qualifiers_end)
             right_qualifiers_end = closing if closing >= 0 else right_qualifiers_end
+        if self.lexicon.has("elsewhere", self.text[:figure.start]) or self.lexicon.has("elsewhere", self.text[fig_end:right_clause]):
+            return None  # 'Across England about 20% of stage 1 complaints are upheld': not this council's
         reading.qualifiers = {c.value for c in self._cues(left_clause, figure.start, "qualifier")
                               + self._cues(fig_end, right_qualifiers_end, "qualifier")
                               # '90% ..., against a local target of 95%': the target is the next clause's
@@ -661,7 +673,7 @@ class _SentenceFinder:
         Early Help 23': a service named in capitals right before its number, in a list of them."""
         if figure.unit is not Unit.COUNT:
             return []
-        left = self.text[left_start:figure.start]
+        left = MOST_RECEIVED_RE.sub("", self.text[left_start:figure.start])  # 'Fostering received the most compliments ('
         cut = max(_unmatched_close(left), left.rfind(","), left.rfind(";"))
         words = re.sub(r"(?:\s+(?:services?|teams?|received|had|made|dealt\s+with))+\s*$", "", left[cut + 1:].rstrip(" (")).split()
         run: list[str] = []
@@ -679,12 +691,12 @@ class _SentenceFinder:
             return []
         if not self.lexicon.looks_like_service(name) or set(self.lexicon.bases_in(name)) & COUNTED_BASES:
             return []
-        start = figure.start - len(left) + cut + 1 + left[cut + 1:].find(run[0])
+        start = self.text.find(name, left_start)
         return [(start, start + len(name), name)]
 
     def _about_services(self, reading: Reading, figure: Figure, services: list[tuple[int, int, str]]) -> bool:
         """Turn a reading about named services into a by-service reading; False if it fits no measure."""
-        if reading.base == "compliments" and re.match(r"\s*(?:compliments?\b|$|,|\band\b|\.)", self.text[figure.end:]):
+        if reading.base == "compliments" and re.match(r"\s*\)?\s*(?:compliments?\b|$|,|\band\b|\.)", self.text[figure.end:]):
             reading.label_dim, reading.label = "service", services[0][2]  # 'Fostering received 42 compliments'
             return True
         named_after = self.lexicon.bases_in(self.text[figure.end:figure.end + 40])
@@ -792,6 +804,8 @@ class _SentenceFinder:
         """Who complained is read from 'from/by <who>' after the number, '<who> made N' before it,
         or '<who> (N)'."""
         before_cue = self.text[max(0, cue.start - 30):cue.start]
+        if cue.start > figure.end and self.method is Method.LIST and MADE_BY_INTRO_RE.search(self.ctx.intro or ""):
+            return not self.text[figure.end:cue.start].strip()  # '88 parents' under 'were made by:'
         if cue.start > figure.end:
             between = self.text[figure.end:cue.start]
             if between.count("(") > between.count(")"):
@@ -804,7 +818,7 @@ class _SentenceFinder:
                     or re.fullmatch(r"\s+", between))  # an enumeration: 'young people 9%, foster carers 4%'
 
     def _first_from(self, start: int, end: int) -> int | None:
-        match = re.search(r"\bfrom\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}", self.text[start:end])
+        match = re.search(r"\b(?:from|by)\s+(?:an?\s+|the\s+|their\s+)?(?:\w+\s+){0,2}", self.text[start:end])
         if not match:
             return None
         following = [c.start for c in self.cues if c.kind == "category" and c.start >= start + match.start()]
@@ -875,7 +889,16 @@ class _SentenceFinder:
         ]
         if since_previous:
             return since_previous[-1].period  # 'During 2023/24, five ... progressed to Stage Two'
+        if len(self.periods) == 1 and self.periods[0].end <= self._first_figure_start():
+            # 'In 2021/22 the figures were 131 stage 1 complaints and 344 compliments'
+            return self.periods[0].period
         return self.ctx.period
+
+    def _first_figure_start(self) -> int:
+        if self._first_figure is None:
+            figures = self.figures()
+            self._first_figure = figures[0].start if figures else len(self.text)
+        return self._first_figure
 
     def _relative(self, value: str) -> str | None:
         period = self.ctx.document_period

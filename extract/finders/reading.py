@@ -15,7 +15,7 @@ from schemas import LABELLED_MEASURES, MEASURE_UNITS, Measure, Method, Stage, Un
 
 #: Qualifiers that mean the number is not a figure for a measure.
 DISQUALIFYING = frozenset({"change", "rate", "target", "escalation_request", "combined_outcome", "placeholder",
-                           "sub_period", "offered"})
+                           "sub_period", "offered", "elsewhere"})
 
 CONTEXT_MEASURES = {
     "contacts": Measure.CONTACTS_RECEIVED,
@@ -93,6 +93,8 @@ def resolve(reading: Reading) -> tuple[Measure, str | None] | None:
             return None
         return Measure.LGSCO_COMPLAINTS, None
     if reading.money:
+        if "process_cost" in q:
+            return None  # what investigators cost is not paid to complainants
         return (Measure.REMEDY_PAYMENTS_GBP, None) if base in {"remedies", "complaints"} and not (fixed or label) else None
     if base in SIMPLE_MEASURES:
         if fixed or label:

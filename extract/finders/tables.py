@@ -388,8 +388,8 @@ class _TableReader:
                 reading.label_dim, reading.label = dimension, path
                 if info.stage and dimension != "remedy" and not reading.stage:
                     reading.stage = info.stage
-            elif (dimension in ("response_time", "outcome") and not info.categories and not info.bases
-                  and info.qualifiers & ROW_TOTAL_QUALIFIERS):
+            elif (dimension in ("response_time", "outcome") and not info.categories
+                  and set(info.bases) <= {"complaints"} and (info.qualifiers & ROW_TOTAL_QUALIFIERS or info.bases)):
                 # 'Average working days to respond' under the response-time bands; 'Received' and
                 # 'Completed in time' above and below the outcomes of a stage
                 reading.base = "complaints"

@@ -46,6 +46,7 @@ class PdfSettings(BaseModel):
     paragraph_gap: float = Field(0.75, description="a vertical gap over this many line heights starts a paragraph")
     heading_size_step: float = Field(1.5, description="a line this many points larger than body text is a heading")
     max_pages: int = Field(2000, description="pages beyond this are not read (a warning says so)")
+    max_header_lines: int = Field(2, description="lines of column titles read above a borderless table")
 
     @classmethod
     def resolve(cls, value: "PdfSettings | dict | None") -> "PdfSettings":
@@ -54,7 +55,10 @@ class PdfSettings(BaseModel):
         return cls(**(value or {}))
 
 
-MAX_HEADER_LINES = 2
+MAX_TITLE_WORDS = 8
+COUNT_AND_SHARE_RE = re.compile(r"[£]?\d[\d,]*(?:\.\d+)?%?\s*\(\s*\d[\d,]*(?:\.\d+)?%?\s*\)")  # '17 (18%)'
+SECTION_OR_CAPTION_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|(?:table|figure|chart)\s+\d+[.:]?)$", re.IGNORECASE)
+SQUEEZED_FIGURES_RE = re.compile(r"\d+\*?(?:\s+(?:\d+\*?|[-–+]))+")
 WORD_KEYS = ("text", "x0", "x1", "top", "bottom", "fontname", "size")
 NUMBERED_RE = re.compile(r"^\s*\d{1,2}[.)]\s+(?=[A-Z])")
 BULLET_RE = re.compile(r"^\s*([•●▪◦‣∙·\-–*]|\uf0b7|\uf0a7)\s+")
@@ -187,7 +191,7 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
     ]
     lines = _lines(words, page.page_number, settings)
     outside = [line for line in lines if not any(_inside(line, t.bbox) for t in ruled)]
-    borderless, remaining = _borderless_tables(outside, page.page_number, settings)
+    borderless, remaining = borderless_tables(outside, page.page_number, settings)
     content.tables = sorted(ruled + borderless, key=lambda t: t.bbox[1])
     content.lines = remaining
     return content
@@ -245,21 +249,26 @@ def _lines(words: list[dict], page: int, settings: PdfSettings) -> list[Line]:
 # -- borderless tables ---------------------------------------------------------------------------
 
 def _is_figure_text(text: str) -> bool:
-    return looks_numeric(text) or text.strip().lower() in {"-", "–", "n/a", "*"} or is_period_label(text)
+    """A cell of a table of figures; '11 6 16' (columns printed close together) is figures too."""
+    if looks_numeric(text) or text.strip().lower() in {"-", "–", "n/a", "*"} or is_period_label(text):
+        return True
+    return bool(SQUEEZED_FIGURES_RE.fullmatch(text.strip()) or COUNT_AND_SHARE_RE.fullmatch(text.strip()))
 
 
-def _borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tuple[list[PageTable], list[Line]]:
+def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tuple[list[PageTable], list[Line]]:
     """Runs of lines whose words fall into aligned columns with figures in them."""
     def segmented(line: Line) -> list[list[dict]]:
         return line.segments(settings.column_gap * line.size)
 
     candidate = []
     bullet = []
+    years_only = []  # a line of column titles that are years ('2015/2016  % on time  2016/2017')
     for line in lines:
         segments = segmented(line)
         texts = [clean_text(" ".join(w["text"] for w in s)) for s in segments]
         bullet.append(bool(BULLET_RE.match(line.text)) or texts[0] in {"•", "●", "▪", "\uf0b7", "·", "-", "–"})
         candidate.append(not bullet[-1] and len(segments) >= 2 and any(_is_figure_text(t) for t in texts[1:]))
+        years_only.append(candidate[-1] and all(is_period_label(t) or not _is_figure_text(t) for t in texts))
     tables: list[PageTable] = []
     used: set[int] = set()
     i = 0
@@ -279,14 +288,22 @@ def _borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> t
                 end += 1
             else:
                 break
-        # a header line (or two) just above, split into the same columns
-        for _ in range(MAX_HEADER_LINES):
-            above = start - 1
-            if above < 0 or above in used or bullet[above] or candidate[above] or len(segmented(lines[above])) < 2:
+        # header lines just above, split into the same columns; a title wrapped onto a line of
+        # its own ('Cases' under 'Resolution') counts when a line of several titles is above it
+        above_lines: list[int] = []
+        top = start
+        for _ in range(settings.max_header_lines):
+            above = top - 1
+            if above < 0 or above in used or bullet[above] or (candidate[above] and not years_only[above]):
                 break
-            if lines[start].top - lines[above].bottom >= 2.5 * lines[start].size:
+            if lines[top].top - lines[above].bottom >= 2.5 * lines[top].size or not _is_title_line(lines[above], segmented):
                 break
-            start = above
+            above_lines.append(above)
+            top = above
+        while above_lines and len(segmented(lines[above_lines[-1]])) < 2:
+            above_lines.pop()
+        if above_lines:
+            start = above_lines[-1]
         for first, last in _split_at_headers(lines, segmented, start, end):
             group = lines[first:last + 1]
             figures_rows = sum(candidate[first:last + 1])
@@ -296,6 +313,14 @@ def _borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> t
         i = end + 1
     remaining = [line for n, line in enumerate(lines) if n not in used]
     return tables, remaining
+
+
+def _is_title_line(line: Line, segmented) -> bool:
+    """Column titles are short and are not sentences (a justified paragraph has wide gaps too)."""
+    texts = [" ".join(w["text"] for w in s) for s in segmented(line)]
+    if SECTION_OR_CAPTION_RE.match(texts[0]):
+        return False  # '2   Volumes', 'Table 1   Representations received': a heading, not column titles
+    return all(len(text.split()) <= MAX_TITLE_WORDS and not text.rstrip().endswith((".", ",", ";")) for text in texts)
 
 
 def _is_header_line(line: Line, segments: list[list[dict]]) -> bool:
@@ -316,8 +341,9 @@ def _split_at_headers(lines: list[Line], segmented, start: int, end: int) -> lis
         if seen_figures and n > first and _is_header_line(lines[n], segments):
             parts.append((first, n - 1))
             first, seen_figures = n, False
-        if any(looks_numeric(clean_text(" ".join(w["text"] for w in s))) for s in segments[1:]):
-            seen_figures = True
+        texts = [clean_text(" ".join(w["text"] for w in s)) for s in segments]
+        if any(looks_numeric(text) and not is_period_label(text) for text in texts[1:]):
+            seen_figures = True  # a row of years is a header, not figures
     parts.append((first, end))
     return parts
 
@@ -341,6 +367,7 @@ def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> Pa
             merged[-1][1] = max(merged[-1][1], span[1])
         else:
             merged.append(list(span))
+    merged = _pair_headers_with_columns(merged, segmented)
     rows: list[list[Cell]] = []
     for line, segments in zip(group, segmented):
         cells = [""] * len(merged)
@@ -357,6 +384,36 @@ def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> Pa
                           italic=bool(t) and styles.get(n, (False, False))[1]) for n, t in enumerate(cells)])
     bbox = (min(l.x0 for l in group), group[0].top, max(l.x1 for l in group), group[-1].bottom)
     return PageTable(page, bbox, rows, borderless=True)
+
+
+def _pair_headers_with_columns(spans: list[list[float]], segmented: list[list[list[dict]]]) -> list[list[float]]:
+    """A column title that overlaps no figures, next to a column of figures with no title, is
+    that column's title: 'Volume Closed 2023/24' over figures aligned to its right edge."""
+    def touched(lines) -> set[int]:
+        found = set()
+        for segments in lines:
+            for segment in segments:
+                middle = (segment[0]["x0"] + segment[-1]["x1"]) / 2
+                found.update(n for n, span in enumerate(spans) if span[0] <= middle <= span[1])
+        return found
+
+    data_lines = [s for s in segmented if any(looks_numeric(" ".join(w["text"] for w in seg)) for seg in s[1:])]
+    header_lines = [s for s in segmented if s not in data_lines]
+    with_data, with_header = touched(data_lines), touched(header_lines)
+    merged = [list(span) for span in spans]
+    absorbed: set[int] = set()
+    for n in range(1, len(spans)):
+        if n in with_data or n not in with_header:
+            continue
+        neighbours = [m for m in (n - 1, n + 1) if 0 < m < len(spans) and m in with_data and m not in with_header
+                      and m not in absorbed]
+        if not neighbours:
+            continue
+        nearest = min(neighbours, key=lambda m: min(abs(spans[m][0] - spans[n][1]), abs(spans[n][0] - spans[m][1])))
+        merged[nearest] = [min(spans[n][0], spans[nearest][0]), max(spans[n][1], spans[nearest][1])]
+        absorbed.update({n, nearest})
+        merged[n] = []
+    return [span for span in merged if span]
 
 
 # -- across pages --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from extract.readers.layout import aligned_tables
 from extract.readers.common import (
     BlockBuilder,
     EmptyDocumentError,
@@ -36,6 +37,9 @@ PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 PAGE_NUMBER_LINE_RE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$", re.IGNORECASE)
 # a contents entry: '4. Stage 1 complaints ........ 4'
 CONTENTS_LINE_RE = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}\s*$|…+\s*\d{1,3}\s*$")
+BARE_FIGURE_RE = re.compile(r"[£$]?\d[\d,]*(?:\.\d+)?%?")
+MAX_INFOGRAPHIC_LABEL_WORDS = 8
+INLINE_PAIR_RE = re.compile(r"(?P<label>[A-Za-z][^|·•\d]*?)\s*:?\s+(?P<value>\d[\d,]*(?:\.\d+)?%?)")
 TRAILING_PAGE_NUMBER_RE = re.compile(r"[\s|]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 MIN_RUNNING_LINE_CHARS = 15
 
@@ -62,8 +66,45 @@ def read(path: Path) -> Document:
         raise EmptyDocumentError(f"{path.name}: the file is empty")
     builder = BlockBuilder()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines_to_blocks([MARKER_TAB_RE.sub(r"\g<marker> ", line) for line in lines], builder)
+    lines = join_figures_to_labels([MARKER_TAB_RE.sub(r"\g<marker> ", line) for line in lines])
+    lines_to_blocks(lines, builder)
     return finish(source, builder)
+
+
+def join_figures_to_labels(lines: list[str]) -> list[str]:
+    """An infographic exported as text puts each figure on the line under its label, with a
+    comment under it ('Stage 1 complaints' / '262' / 'up from 241 in 2015-16'): join them into
+    one line on the label's line ('Stage 1 complaints: 262, up from 241 in 2015-16')."""
+    lines = list(lines)
+    for i in range(1, len(lines)):
+        label, value = lines[i - 1].strip(), lines[i].strip()
+        if "\t" in lines[i - 1] + lines[i] or not BARE_FIGURE_RE.fullmatch(value) or not _is_infographic_label(label):
+            continue  # (a Word table exported one cell per line starts its lines with a tab)
+        joined = f"{label}: {value}"
+        comment = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if comment[:1].islower() and not BARE_FIGURE_RE.fullmatch(comment):
+            joined += f", {comment}"
+            lines[i + 1] = ""
+        lines[i - 1], lines[i] = joined, ""
+    return lines
+
+
+def _is_infographic_label(text: str) -> bool:
+    words = text.split()
+    return (0 < len(words) <= MAX_INFOGRAPHIC_LABEL_WORDS and re.search(r"[A-Za-z]{3}", text) is not None
+            and not re.search(r"[.,;:]$", text) and not BARE_FIGURE_RE.fullmatch(text)
+            and not SECTION_NUMBER_RE.match(text) and not PIPE_ROW_RE.match(text))
+
+
+def _inline_pairs(line: str) -> list[tuple[str, str]] | None:
+    """'Online form 61 | Email 47 | Telephone 24': three or more label-figure pairs on one line."""
+    parts = [part.strip() for part in re.split(r"\s[|·•]\s", line)]
+    if len(parts) < 3:
+        return None
+    pairs = [INLINE_PAIR_RE.fullmatch(part) for part in parts]
+    if not all(pairs):
+        return None
+    return [(m.group("label"), m.group("value")) for m in pairs]
 
 
 def running_lines(lines: list[str]) -> set[int]:
@@ -82,6 +123,8 @@ def running_lines(lines: list[str]) -> set[int]:
 def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
     """Turn the lines of a text report into blocks, in order."""
     furniture = running_lines(lines)
+    # columns laid out with spaces (page headers and footers are not part of them)
+    aligned = {table.first: table for table in aligned_tables(["" if i in furniture else line for i, line in enumerate(lines)])}
     i = 0
     pending: list[tuple[int, str]] = []  # (line number, text) of the paragraph being built
 
@@ -94,6 +137,18 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         line = lines[i]
         if i in furniture:
             i += 1  # a paragraph or table may go on after the page break
+            continue
+        pairs = _inline_pairs(line)
+        if pairs:
+            flush()  # 'Online form 61 | Email 47 | Telephone 24': a table on one line
+            builder.table([[Cell(text=label), Cell(text=value)] for label, value in pairs], source_text=line, line=i + 1)
+            i += 1
+            continue
+        if i in aligned:
+            flush()
+            table = aligned[i]
+            builder.table(table.rows, source_text="\n".join(lines[table.first:table.last + 1]), line=i + 1)
+            i = table.last + 1
             continue
         if "\t" in line and line.strip() or PIPE_ROW_RE.match(line):
             flush()
