@@ -39,7 +39,7 @@ FIXED_DIMENSIONS = {
     "channel": Measure.COMPLAINTS_BY_CHANNEL,
 }
 QUALIFIERS = (
-    "change", "escalation_request", "in_timescale", "average_days", "upheld", "decision", "finished",
+    "change", "escalation_request", "in_timescale", "average_days", "upheld", "decision", "finished", "responded",
     "received", "rate", "target", "total", "combined_outcome", "placeholder", "sub_period", "offered",
     "forward_looking", "elsewhere", "process_cost",
 )

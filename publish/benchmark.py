@@ -245,6 +245,7 @@ class GroupStats:
     regions: dict[str, tuple[float | None, int, float | None]]
     other_stage: set[str]
     other_unit: set[str]
+    responded_only: set[str] = field(default_factory=set)  # give complaints responded to, not received
 
     @classmethod
     def of(cls, values: dict[str, float], rates: dict[str, float], referral_rates: dict[str, float],
@@ -298,11 +299,14 @@ def materialise(db: sqlite_utils.Database) -> None:
     referral_rates: dict[tuple, dict[str, float]] = defaultdict(dict)
     methods: dict[tuple, dict[str, set[str]]] = defaultdict(dict)
     other_forms: dict[tuple, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    responded: dict[tuple, set[str]] = defaultdict(set)  # (period, stage, unit) -> councils with a responded figure
     for key, choice in sorted(chosen.items()):
         code, period, measure, stage, category, unit = key
         ident = _ident(councils[code])
         group = key[1:]
         values[group][ident] = choice.value
+        if measure == "complaints_responded":
+            responded[(period, stage, unit)].add(ident)
         methods[group][ident] = {s.method for s in choice.used}
         other_forms[(period, measure, category)][ident].add((stage, unit))
         if unit == "count":
@@ -332,6 +336,8 @@ def materialise(db: sqlite_utils.Database) -> None:
         if group not in stats:
             stats[group] = GroupStats.of(values[group], rates[group], referral_rates[group], region_of,
                                          other_forms[(period, measure, category)], stage, unit)
+            if measure == "complaints_received":
+                stats[group].responded_only = set(responded[(period, stage, unit)]) - set(values[group])
         g = stats[group]
         group_values, group_rates, group_referral_rates = values[group], rates[group], referral_rates[group]
         model = neighbour_model(period)
@@ -439,6 +445,9 @@ def _caveats(row: dict, choice: Choice, nbs: list[dict], group_values: dict[str,
         notes.append(f"small number (under {SMALL_NUMBER}): rates and changes are unstable")
     if measure in STAGED_MEASURES and not stage:
         notes.append("not split by stage: may count complaints at every stage")
+    if measure == "complaints_responded":
+        notes.append("complaints responded to in the year, not received: a complaint received in March may be "
+                     "answered in April, so this is not compared with complaints received")
     for method in sorted({s.method for s in choice.used}):
         if method in METHOD_CAVEATS:
             notes.append(f"this figure was {METHOD_CAVEATS[method]}")
@@ -457,6 +466,9 @@ def _caveats(row: dict, choice: Choice, nbs: list[dict], group_values: dict[str,
         notes.append(_not_compared(other_stage, neighbour_idents, f"{measure} {form}"))
     if other_unit:
         notes.append(_not_compared(other_unit, neighbour_idents, f"{measure} in another unit than {unit}"))
+    if stats.responded_only:
+        notes.append(_not_compared(stats.responded_only, neighbour_idents,
+                                   "complaints responded to, not complaints received"))
     prose = sum(1 for n in nbs if n["ident"] in group_values and methods.get(n["ident"], set()) & set(METHOD_CAVEATS))
     if prose:
         notes.append(f"the figures of {_plural(prose, 'neighbour')} were read from prose or charts")

@@ -1,6 +1,6 @@
 """A fact: one figure for one council, year and measure, with where it came from.
 
-This is the contract of spec/FACTS.md. A Fact that breaks it cannot be constructed:
+This is the contract of docs/FACTS.md. A Fact that breaks it cannot be constructed:
 the error names the field and what was wrong, e.g.
 ``measure 'complaints_received' has no category, got 'upheld'``.
 """

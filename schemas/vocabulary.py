@@ -1,4 +1,4 @@
-"""The fixed vocabulary of the fact contract (spec/FACTS.md), as enums.
+"""The fixed vocabulary of the fact contract (docs/FACTS.md), as enums.
 
 Every stage speaks these names; the database stores their string values.
 """
@@ -19,6 +19,7 @@ class Measure(StrEnum):
     # Volumes
     REPRESENTATIONS_RECEIVED = "representations_received"
     COMPLAINTS_RECEIVED = "complaints_received"
+    COMPLAINTS_RESPONDED = "complaints_responded"
     CONCERNS_RECEIVED = "concerns_received"
     ADR_CASES = "adr_cases"
     COMPLIMENTS_RECEIVED = "compliments_received"
@@ -180,6 +181,7 @@ MEASURE_UNITS: dict[Measure, frozenset[Unit]] = {
 STAGED_MEASURES: frozenset[Measure] = frozenset(
     {
         Measure.COMPLAINTS_RECEIVED,
+        Measure.COMPLAINTS_RESPONDED,
         Measure.COMPLAINTS_BY_OUTCOME,
         Measure.COMPLAINTS_IN_TIMESCALE,
         Measure.COMPLAINTS_BY_RESPONSE_TIME,
@@ -196,6 +198,7 @@ STAGED_MEASURES: frozenset[Measure] = frozenset(
 MEASURE_DESCRIPTIONS: dict[Measure, str] = {
     Measure.REPRESENTATIONS_RECEIVED: "All representations received (complaints, concerns, compliments, enquiries)",
     Measure.COMPLAINTS_RECEIVED: "Statutory complaints received; stage set when the figure is for one stage",
+    Measure.COMPLAINTS_RESPONDED: "Statutory complaints responded to, closed or completed in the year (not the same as received)",
     Measure.CONCERNS_RECEIVED: "Initial feedback / concerns handled outside the formal procedure",
     Measure.ADR_CASES: "Cases taken through alternative dispute resolution",
     Measure.COMPLIMENTS_RECEIVED: "Compliments received",

@@ -63,6 +63,13 @@ def last_year_value(council: dict) -> int | None:
     return int(council["old_la_code"]) * 11 % 43 + 2
 
 
+def responded_value(council: dict) -> int | None:
+    """Stage 1 complaints responded to: given by the even-numbered councils that give no stage 1
+    received figure (a report of closed complaints only)."""
+    number = int(council["old_la_code"])
+    return number % 40 + 5 if number % 7 == 0 and number % 2 == 0 else None
+
+
 def timescale_unit(council: dict) -> Unit:
     """Stage 1 complaints in timescale: councils whose number divides by 5 give a percentage."""
     return Unit.PERCENT if int(council["old_la_code"]) % 5 == 0 else Unit.COUNT
@@ -101,6 +108,8 @@ def synthetic_extractions():
             facts.append(fact(council, YEAR, Measure.COMPLAINTS_RECEIVED, value, document, stage=Stage.STAGE1))
         if (value := unstaged_value(council)) is not None:
             facts.append(fact(council, YEAR, Measure.COMPLAINTS_RECEIVED, value, document))
+        if (value := responded_value(council)) is not None:
+            facts.append(fact(council, YEAR, Measure.COMPLAINTS_RESPONDED, value, document, stage=Stage.STAGE1))
         if (value := last_year_value(council)) is not None:
             facts.append(fact(council, LAST_YEAR, Measure.COMPLAINTS_RECEIVED, value, document, stage=Stage.STAGE1))
         facts.append(fact(council, YEAR, Measure.COMPLAINTS_IN_TIMESCALE, 40, document, stage=Stage.STAGE1,
@@ -298,6 +307,22 @@ def test_councils_without_a_stage_split_are_a_caveat_not_a_silent_gap(conn, expe
     unstaged = conn.execute("select caveats from benchmark where measure = 'complaints_received' and stage = '' "
                             "and period = ?", [YEAR]).fetchall()
     assert unstaged and all("not split by stage" in r["caveats"] for r in unstaged)
+
+
+def test_complaints_responded_to_are_not_compared_with_complaints_received(conn):
+    responded = {c["new_la_code"] for c in COUNCILS if responded_value(c) is not None}
+    sns = neighbours_2025()
+    assert responded
+    for code, row in stage1_rows(conn).items():
+        among = len(responded & set(sns[code]))
+        phrase = (f"{len(responded)} councils ({among} neighbour{'' if among == 1 else 's'} among them) give "
+                  "complaints responded to, not complaints received: not compared")
+        assert phrase in row["caveats"], code
+        assert row["england_with_data"] == len(stage1_rows(conn))  # responded figures are not in the average
+    rows = conn.execute("select council_code, caveats from benchmark where measure = 'complaints_responded' "
+                        "and period = ?", [YEAR]).fetchall()
+    assert {r["council_code"] for r in rows} == responded
+    assert all("not received" in r["caveats"] for r in rows)
 
 
 def test_percentages_are_not_compared_with_counts(conn):

@@ -51,6 +51,13 @@ KNOWN_EXTRAS = {
         "stage 1 from the earlier section. Our stage rule (as the Thurrock gold's): stage only where printed.",
     ("003_ced6d74cb9ed2c53", "average_response_days", None, 14):
         "As above, for the 14-day average.",
+    ("003_ced6d74cb9ed2c53", "complaints_responded", "stage3", 1):
+        "'One Stage Three Panel was completed in 2023/24': a stage 3 review concluded in the year is a "
+        "complaint responded to at stage 3 (the measure added on 2026-12-06); the gold did not add it.",
+    ("004_0f72ccf6eb1b7efb", "complaints_responded", None, 9):
+        "'9 complaints were responded to in the reporting period': the gold treats it as the footnote of "
+        "section 2's stage 1 column and makes no fact; the sentence names no stage, so we keep it as the "
+        "year's total responded to (same value, no stage).",
 }
 
 

@@ -143,6 +143,9 @@ def resolve(reading: Reading) -> tuple[Measure, str | None] | None:
         return Measure.AVERAGE_RESPONSE_DAYS, None
     if "in_timescale" in q:
         return Measure.COMPLAINTS_IN_TIMESCALE, None
+    if "responded" in q and "received" not in q:
+        # 'Complaints responded to', 'Stage 1 closed': answered in the year, not received
+        return Measure.COMPLAINTS_RESPONDED, None
     if "finished" in q and "received" not in q:
         return None
     return Measure.COMPLAINTS_RECEIVED, None

@@ -36,7 +36,7 @@ COUNTED_COLUMN_BASES = frozenset({"complaints", "compliments", "enquiries", "rep
 ROW_TOTAL_QUALIFIERS = frozenset({"average_days", "in_timescale", "received"})
 CAPTION_RE = re.compile(r"^\W*(?:table|figure|chart|graph)\s*\d+", re.IGNORECASE)
 DAYS_LABEL = re.compile(r"\bdays?\b|\btime\b", re.IGNORECASE)
-CONTEXT_QUALIFIERS = frozenset({"in_timescale", "average_days"})
+CONTEXT_QUALIFIERS = frozenset({"in_timescale", "average_days", "responded"})
 FREE_DIMENSIONS = frozenset({"service", "theme", "remedy"})
 MONEY_LABEL = re.compile(r"£|\bGBP\b|\bpounds\b", re.IGNORECASE)
 PERCENT_ONLY = re.compile(r"^\W*(?:%|per\s*cent|percent(?:age)?)\W*$", re.IGNORECASE)
@@ -171,7 +171,7 @@ class _TableReader:
         column_bases = [info.base for info in self.column_infos if info.base]
         self.column_base = max(set(column_bases), key=column_bases.count) if column_bases else None
         self.columns_say_what_they_count = any(
-            info.qualifiers & {"upheld", "finished", "received"} or info.categories or info.bases
+            info.qualifiers & {"upheld", "finished", "responded", "received"} or info.categories or info.bases
             for info in self.column_infos[1:]
         )
 
