@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from extract.lexicon import LabelInfo, Lexicon
 from normalise.periods import start_year
-from schemas import Document, Heading, ListItem, Paragraph, Stage
+from schemas import Document, Heading, ListItem, Paragraph, Stage, Table
 
 
 @dataclass
@@ -63,7 +63,11 @@ def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None)
             if not isinstance(previous, ListItem):
                 intro = previous.text if isinstance(previous, (Paragraph, Heading)) else None
         heading = trail[-1] if trail and not isinstance(block, Heading) else (trail[-2] if len(trail) > 1 else None)
-        ctx = BlockContext(document_period=document_period, heading=heading, trail=list(trail))
+        block_trail = list(trail)
+        if isinstance(block, Table) and block.caption:
+            # a reader that found the table's caption (above or below it) gives it as the nearest heading
+            heading, block_trail = block.caption, (trail + [block.caption])[-3:]
+        ctx = BlockContext(document_period=document_period, heading=heading, trail=block_trail)
         if heading:
             ctx.heading_info = lexicon.label(heading)
         if isinstance(block, ListItem) and intro:
