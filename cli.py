@@ -33,7 +33,7 @@ def extract(file: Path, as_json: bool, council: str | None, period: str | None) 
 
         complaints extract corpus/reports/004_0f72ccf6eb1b7efb.txt --json
     """
-    from extract.pipeline import extract_file
+    from pipeline.run import extract_file
     from schemas import check_period
 
     if period:
@@ -60,7 +60,7 @@ def extract(file: Path, as_json: bool, council: str | None, period: str | None) 
 
 
 def _normal_period(text: str) -> str:
-    from normalise.periods import parse_period
+    from schemas.periods import parse_period
 
     return parse_period(text) or text
 
@@ -117,8 +117,9 @@ def build(corpus_dir: Path | None, db_path: Path, strict: bool, workers: int | N
     import os
 
     from corpus.manifest import load_corpus
-    from extract.batch import DEFAULT_CACHE, DEFAULT_TIMEOUT
-    from publish.build import BuildAborted, build as run_build
+    from pipeline.batch import DEFAULT_CACHE, DEFAULT_TIMEOUT
+    from publish.build import build as run_build
+    from schemas.errors import BuildAborted
 
     entries = load_corpus(corpus_dir).entries()
     progress = None
@@ -202,7 +203,7 @@ def review(db_path: Path, assignments: tuple[str, ...], council: str, note: str,
 
         complaints review --accept "Oaktree Centre=early_help" --note "contact centre, p5"
     """
-    from normalise.categories import TaxonomyError
+    from schemas.errors import TaxonomyError
     from normalise.review import accept, parse_assignment, review_queue
 
     if assignments:
@@ -261,7 +262,7 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None, verbose: bool) -> None:
 
         complaints evaluate --gold tests/gold -v
     """
-    from extract.evaluate import describe_fact, describe_gold, evaluate_folder
+    from pipeline.evaluate import describe_fact, describe_gold, evaluate_folder
 
     results = evaluate_folder(gold_dir, corpus_dir)
     if not results:
@@ -305,7 +306,8 @@ def benchmark(council: str, measure: str, stage: str, period: str | None, catego
 
         complaints benchmark "Thurrock" --measure complaints_received --stage stage1 --year 2023-24
     """
-    from publish.benchmark import BenchmarkError, compare, format_comparison
+    from publish.benchmark import compare, format_comparison
+    from schemas.errors import BenchmarkError
 
     try:
         comparison = compare(db_path, council, measure, _normal_period(period) if period else None,
@@ -341,7 +343,8 @@ def add(file: Path, council: str | None, period: str | None, url: str | None, ti
 
         complaints add thurrock-2023-24.pdf --council Thurrock --year 2023-24 --url https://www.thurrock.gov.uk/report.pdf
     """
-    from corpus.store import AddError, add_document
+    from pipeline.add import add_document
+    from schemas.errors import AddError
 
     try:
         result = add_document(file, corpus_dir, council=council, period=period, url=url, title=title, licence=licence)
@@ -386,6 +389,7 @@ def fetch(corpus_dir: Path | None, delay: float | None, timeout: float | None, m
         complaints fetch --delay 2 --timeout 30
     """
     from corpus.fetch import fetch_corpus
+    from pipeline.run import identify_file
 
     options = {k: v for k, v in dict(delay=delay, timeout=timeout, max_bytes=max_bytes, attempts=attempts).items()
                if v is not None}
@@ -396,7 +400,7 @@ def fetch(corpus_dir: Path | None, delay: float | None, timeout: float | None, m
         click.echo(f"              {result.detail}")
 
     try:
-        summary = fetch_corpus(corpus_dir, on_document=progress, **options)
+        summary = fetch_corpus(corpus_dir, on_document=progress, identify=identify_file, **options)
     except KeyboardInterrupt:
         click.echo("interrupted: the manifest has every document done so far; run again to continue", err=True)
         sys.exit(130)
@@ -416,7 +420,7 @@ def corpus_command(corpus_dir: Path | None) -> None:
 
         complaints corpus --corpus corpus
     """
-    from corpus.coverage import FAILED, MISSING, PRESENT, coverage_from_manifest
+    from publish.coverage import FAILED, MISSING, PRESENT, coverage_from_manifest
     from corpus.manifest import CORPUS_DIR, load_corpus
 
     root = corpus_dir or CORPUS_DIR

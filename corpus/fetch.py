@@ -33,9 +33,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from corpus.manifest import CORPUS_DIR, ManifestRow, load_manifest, write_manifest
-from corpus.store import REPORTS, Identify, identify_document, store_file
-from extract.readers import ReadError, sniff_format
-from extract.readers.common import sha256_of
+from corpus.files import sha256_of, sniff_format
+from corpus.store import REPORTS, Identify, store_file
+from schemas.errors import ReadError
 from schemas import DocumentFormat
 
 PROJECT = "csc-complaints"
@@ -347,7 +347,7 @@ def _with(row: ManifestRow, **changes) -> ManifestRow:
 
 
 def fetch_row(row: ManifestRow, root: Path, request: Callable[[str, dict[str, str]], Response],
-              identify: Identify | None = identify_document, now: Callable[[], str] = utc_now,
+              identify: Identify | None = None, now: Callable[[], str] = utc_now,
               ) -> tuple[list[ManifestRow], FetchResult]:
     """Fetch one row's URL; return the rows that replace it (itself updated, and a new row for a
     new version) and what happened."""
@@ -476,7 +476,7 @@ def fetch_corpus(
     max_bytes: int = DEFAULT_MAX_BYTES,
     attempts: int = DEFAULT_ATTEMPTS,
     backoff: float = DEFAULT_BACKOFF,
-    identify: Identify | None = identify_document,
+    identify: Identify | None = None,
     on_document: Callable[[FetchResult], None] | None = None,
     client: httpx.Client | None = None,
     event_hooks: dict | None = None,

@@ -29,6 +29,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from schemas import check_period
+from schemas.errors import ManifestError
 
 CORPUS_DIR = Path(__file__).resolve().parent
 DEFAULT_MANIFEST = CORPUS_DIR / "manifest.csv"
@@ -43,10 +44,6 @@ MANIFEST_COLUMNS = [
 STATUSES = ("ok", "not_found", "failed", "refused", "superseded")
 #: Statuses of rows that are documents of the corpus (blank: an old manifest's row, or not fetched yet).
 DOCUMENT_STATUSES = {None, "ok"}
-
-
-class ManifestError(ValueError):
-    """The manifest has a row that cannot be used."""
 
 
 class ManifestRow(BaseModel):

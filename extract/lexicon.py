@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 
 from schemas import FIXED_CATEGORIES, Measure, Stage
+from schemas.periods import parse_period
+from schemas.errors import LexiconError
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yaml"
 
@@ -43,10 +45,6 @@ QUALIFIERS = (
     "received", "rate", "target", "total", "combined_outcome", "placeholder", "sub_period", "offered",
     "forward_looking", "elsewhere", "process_cost",
 )
-
-
-class LexiconError(ValueError):
-    """lexicon.yaml has an entry that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -198,8 +196,6 @@ class Lexicon:
 
     def label(self, text: str) -> LabelInfo:
         """Everything a short label says, for the table and chart finders."""
-        from normalise.periods import parse_period
-
         info = LabelInfo(text=text)
         info.bases = self.bases_in(text)
         for dimension in self.categories:

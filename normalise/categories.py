@@ -66,6 +66,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from schemas import LABELLED_MEASURES, CategoryMethod, Measure
+from schemas.errors import TaxonomyError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TAXONOMY_FILES = {"service": "services.yaml", "theme": "themes.yaml", "remedy": "remedies.yaml"}
@@ -119,10 +120,6 @@ _PART_LEVELS = (
 _SIBLING_LEVELS = frozenset({1, 2, 3})
 _ACRONYM_RE = re.compile(r"^[A-Z]{2,5}s?$")
 _ROLE_TAIL_RE = re.compile(r"\s+(?:team|service|unit)s?\s*$", re.IGNORECASE)
-
-
-class TaxonomyError(ValueError):
-    """A taxonomy or overrides file has an entry that cannot be used."""
 
 
 def _words(text: str, drop_suffixes: bool) -> list[str]:

@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from normalise.periods import start_year
+from schemas import ANY_GSS_RE, Document
+from schemas.errors import UnknownCouncilError
+from schemas.periods import first_day, last_day
+
+TITLE_CHARS = 1500  # how much of the start of a report counts as its title page
+COUNCIL_SUFFIX_RE = re.compile(
+    r"^\s*(?:'s|’s)?\s*(?:Metropolitan\s+Borough\s+|Borough\s+|County\s+|City\s+|District\s+)?Council\b"
+)
+DOMAIN_RE = re.compile(r"(?:@|www\.)([a-z0-9-]+)\.gov\.uk", re.IGNORECASE)
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 ALIASES_CSV = Path(__file__).resolve().parent / "data" / "council_aliases.csv"
@@ -25,10 +34,6 @@ CHILDRENS_SERVICES_TIERS = {"E06", "E08", "E09", "E10"}
 #: The DfE list gives 1 January 2009 (when GSS codes began) as the start of every authority
 #: that existed before then: a start on or before this date means "since before the records".
 RECORDS_BEGIN = date(2009, 1, 1)
-
-
-class UnknownCouncilError(LookupError):
-    """A council name that matches no English authority with children's services."""
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,11 @@ class Council:
 
     def operating_days(self, first: date, last: date) -> int:
         """How many days of [first, last] this authority existed."""
-        begin = first if self.start is None or self.start <= RECORDS_BEGIN else max(first, self.start)
-        finish = min(last, self.end or last)
-        return max(0, (finish - begin).days + 1)
+        return operating_days(self.start, self.end, first, last)
+
+    def operated_in(self, period: str) -> bool:
+        """Did it run children's services at some time in the April-to-March year?"""
+        return self.operating_days(first_day(period), last_day(period)) > 0
 
     def describe(self) -> str:
         """'Cumbria (E10000006, until 31 March 2023)'."""
@@ -60,6 +67,14 @@ class Council:
         if self.end:
             span.append(f"until {self.end.day} {self.end:%B %Y}")
         return f"{self.name} ({', '.join([self.code, *span])})"
+
+
+def operating_days(start: date | None, end: date | None, first: date, last: date) -> int:
+    """How many days of [first, last] an authority that began on `start` and ended on `end`
+    (None: since before the records, or still running) existed. The one place for this rule."""
+    begin = first if start is None or start <= RECORDS_BEGIN else max(first, start)
+    finish = min(last, end or last)
+    return max(0, (finish - begin).days + 1)
 
 
 def _parse_date(text: str) -> date | None:
@@ -173,6 +188,8 @@ class CouncilRegistry:
         ended (or not begun) in that year ('Cumbria' in 2023-24): never a guess.
         """
         found = self.candidates(name)
+        if not found and ANY_GSS_RE.match(name.strip().upper()):
+            raise UnknownCouncilError(f"no English council with children's services has the code {name.strip().upper()!r}")
         if not found:
             raise UnknownCouncilError(
                 f"no English council is called {name!r}; add a row to {ALIASES_CSV.name} if it is a variant"
@@ -196,8 +213,7 @@ class CouncilRegistry:
                 return next(iter(unique.values()))
             live = [c for c in unique.values() if c.live]
             return (live or list(unique.values()))[0]
-        year = start_year(period)
-        first, last = date(year, 4, 1), date(year + 1, 3, 31)
+        first, last = first_day(period), last_day(period)
         days = {code: c.operating_days(first, last) for code, c in unique.items()}
         best = max(unique.values(), key=lambda c: (days[c.code], c.start or date.min))
         return best if days[best.code] > 0 else None
@@ -222,6 +238,43 @@ class CouncilRegistry:
             if council is not None:
                 found.append((match.start(), match.end(), council))
         return found
+
+
+def detect_council(text: str, registry: CouncilRegistry) -> tuple[Council | None, str | None]:
+    """The council a report names most strongly: as '<name> Council', in its title page, in its
+    e-mail and web addresses. None when it names none: flagged, never guessed."""
+    scores: dict[str, float] = defaultdict(float)
+    first_seen: dict[str, int] = {}
+    evidence: dict[str, str] = {}
+    for start, end, council in registry.find_mentions(text):
+        score = 1.0
+        if COUNCIL_SUFFIX_RE.match(text[end:end + 40]):
+            score += 3
+        if start < TITLE_CHARS:
+            score += 2
+        scores[council.code] += score
+        first_seen.setdefault(council.code, start)
+        evidence.setdefault(council.code, text[start:end + 10].strip())
+    stems = {name_key(c.name).replace(" ", ""): c for c in registry.current()}
+    for match in DOMAIN_RE.finditer(text):
+        council = stems.get(match.group(1).lower().replace("-", ""))
+        if council is not None:
+            scores[council.code] += 3
+            first_seen.setdefault(council.code, match.start())
+            evidence.setdefault(council.code, match.group(0))
+    if not scores:
+        return None, None
+    best = max(scores, key=lambda code: (scores[code], -first_seen[code]))
+    return registry.by_code[best], evidence[best]
+
+
+def identify(doc: Document, registry: CouncilRegistry, period: str | None) -> tuple[Council | None, str | None]:
+    """The council a read document is about, and the words that say so; in `period` when known
+    (a name shared by an old and a new authority takes the year's)."""
+    council, evidence = detect_council(doc.text, registry)
+    if council is not None and period is not None:
+        council = registry.lookup(council.name, period) or council
+    return council, evidence
 
 
 def _variants(name: str) -> set[str]:

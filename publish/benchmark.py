@@ -42,7 +42,10 @@ from statistics import fmean
 
 import sqlite_utils
 
+from normalise.councils import operating_days
 from schemas import LABELLED_MEASURES, STAGED_MEASURES
+from schemas.periods import last_day, shift
+from schemas.errors import BenchmarkError
 
 #: A count below this is a small number: rates and changes built on it are unstable.
 SMALL_NUMBER = 5
@@ -64,11 +67,6 @@ UNMAPPED = "unmapped"
 
 def neighbour_model(period: str) -> str:
     return "2025" if period >= MODEL_2025_FROM else "2021"
-
-
-def previous_period(period: str) -> str:
-    start = int(period[:4]) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _round(value: float | None) -> float | None:
@@ -213,13 +211,10 @@ def _ident(council: dict) -> str:
 
 
 def _operating_on(council: dict, day: date) -> bool:
-    start = council["start_date"] or "0000-00-00"
-    end = council["end_date"] or "9999-99-99"
-    return start <= day.isoformat() <= end
-
-
-def _period_end(period: str) -> date:
-    return date(int(period[:4]) + 1, 3, 31)
+    """Was the council (a row of the `councils` table) running children's services on `day`?"""
+    start = date.fromisoformat(council["start_date"]) if council["start_date"] else None
+    end = date.fromisoformat(council["end_date"]) if council["end_date"] else None
+    return operating_days(start, end, day, day) > 0
 
 
 def _rank(value: float, ascending: list[float]) -> int:
@@ -318,7 +313,7 @@ def materialise(db: sqlite_utils.Database) -> None:
     # 3. councils operating in each period, for coverage: period -> region -> idents
     operating: dict[str, dict[str, set[str]]] = {}
     for period in {key[1] for key in chosen}:
-        day = _period_end(period)
+        day = last_day(period)
         by_region: dict[str, set[str]] = defaultdict(set)
         for council in councils.values():
             if _operating_on(council, day):
@@ -347,7 +342,7 @@ def materialise(db: sqlite_utils.Database) -> None:
         nb_referral_rates = [group_referral_rates[n["ident"]] for n in nbs if n["ident"] in group_referral_rates]
         region = council["region_code"]
         region_average, region_with_data, region_rate_average = g.regions.get(region, (None, 0, None))
-        previous = values.get((previous_period(period),) + group[1:], {}).get(ident)
+        previous = values.get((shift(period, -1),) + group[1:], {}).get(ident)
         change = choice.value - previous if previous is not None else None
         rate, referral_rate = group_rates.get(ident), group_referral_rates.get(ident)
         rank = _rank(choice.value, g.ascending)
@@ -556,9 +551,6 @@ where b.conflict = 1
 
 # -- reading back (command line, tests) --------------------------------------------------------
 
-class BenchmarkError(LookupError):
-    """Nothing to compare: an unknown council, or no figure for the measure and year asked."""
-
 
 @dataclass
 class Comparison:
@@ -669,9 +661,9 @@ def format_comparison(comparison: Comparison) -> str:
                     if r["rate_rank"] else ""))
     if r["previous_value"] is not None:
         pct = f" ({r['change_percent']:+g}%)" if r["change_percent"] is not None else ""
-        lines.append(f"change from {previous_period(r['period'])}: {r['change']:+g}{pct} (was {_fmt(r['previous_value'])})")
+        lines.append(f"change from {shift(r['period'], -1)}: {r['change']:+g}{pct} (was {_fmt(r['previous_value'])})")
     else:
-        lines.append(f"change from {previous_period(r['period'])}: no figure for that year")
+        lines.append(f"change from {shift(r['period'], -1)}: no figure for that year")
     flags = json.loads(r["flags"] or "[]")
     lines.append(f"flags: {', '.join(flags) if flags else 'none'}")
     for caveat in filter(None, (r["caveats"] or "").split("; ")):

@@ -18,11 +18,10 @@ from pathlib import Path
 import sqlite_utils
 
 from corpus.manifest import Corpus, ManifestRow, load_corpus
-from extract.batch import DEFAULT_TIMEOUT, extract_many, extractor_fingerprint
-from extract.pipeline import Extraction, ReviewItem
 from normalise.councils import CouncilRegistry, load_registry
+from pipeline.batch import DEFAULT_TIMEOUT, extract_many, extractor_fingerprint
+from publish.coverage import create_coverage_table
 from publish.reference import load_reference
-from corpus.coverage import create_coverage_table
 from publish.validate import record as record_validation_issues
 from schemas import (
     FIXED_CATEGORIES,
@@ -31,9 +30,13 @@ from schemas import (
     MEASURE_UNITS,
     STAGED_MEASURES,
     DocumentStatus,
+    Extraction,
     Fact,
     Measure,
+    Provenance,
+    ReviewItem,
 )
+from schemas.errors import BuildAborted
 
 DEFAULT_DB = Path("complaints.db")
 
@@ -50,10 +53,6 @@ class BuildReport:
     @property
     def failed(self) -> int:
         return self.by_status.get(DocumentStatus.FAILED.value, 0) + self.by_status.get(DocumentStatus.UNIDENTIFIED.value, 0)
-
-
-class BuildAborted(RuntimeError):
-    """A strict build stopped at the first document that failed; the old database is untouched."""
 
 
 def build(
@@ -173,12 +172,7 @@ def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
         foreign_keys=[("authority_code", "councils", "code")],
     )
     db["facts"].create(
-        {
-            "id": int, "authority_code": str, "authority_name": str, "period": str, "measure": str, "stage": str,
-            "category": str, "category_raw": str, "category_method": str, "category_score": float, "value": float,
-            "unit": str, "document_sha256": str, "document_name": str, "page": int, "block": int, "line": int,
-            "bbox": str, "quote": str, "method": str, "confidence": float,
-        },
+        {"id": int, **FACT_COLUMNS},
         pk="id",
         foreign_keys=[
             ("authority_code", "councils", "code"),
@@ -256,30 +250,28 @@ def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extracti
     report.warnings += len(extraction.warnings)
 
 
+def _column_type(annotation) -> type:
+    """The SQLite column type of a model field: numbers stay numbers, everything else is text."""
+    for kind in (int, float):
+        if annotation is kind or kind in getattr(annotation, "__args__", ()):
+            return kind
+    return str
+
+
+#: The facts table's columns, derived from the Fact model and its Provenance (one place:
+#: a field added to the model is a column of the database).
+FACT_COLUMNS: dict[str, type] = {
+    **{name: _column_type(f.annotation) for name, f in Fact.model_fields.items() if name != "provenance"},
+    **{name: _column_type(f.annotation) for name, f in Provenance.model_fields.items()},
+}
+
+
 def fact_row(fact: Fact) -> dict:
-    p = fact.provenance
-    return {
-        "authority_code": fact.authority_code,
-        "authority_name": fact.authority_name,
-        "period": fact.period,
-        "measure": fact.measure.value,
-        "stage": fact.stage.value if fact.stage else None,
-        "category": fact.category,
-        "category_raw": fact.category_raw,
-        "category_method": fact.category_method.value,
-        "category_score": fact.category_score,
-        "value": fact.value,
-        "unit": fact.unit.value,
-        "document_sha256": p.document_sha256,
-        "document_name": p.document_name,
-        "page": p.page,
-        "block": p.block,
-        "line": p.line,
-        "bbox": json.dumps(p.bbox) if p.bbox else None,
-        "quote": p.quote,
-        "method": p.method.value,
-        "confidence": p.confidence,
-    }
+    """A fact as a row of the facts table (enums as their values, the box as JSON)."""
+    data = fact.model_dump(mode="json", exclude={"provenance"})
+    data.update(fact.provenance.model_dump(mode="json"))
+    data["bbox"] = json.dumps(fact.provenance.bbox) if fact.provenance.bbox else None
+    return data
 
 
 def add_review_items(db, items: list[ReviewItem], council: str | None) -> None:

@@ -24,6 +24,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from publish.benchmark import materialise
+from schemas.errors import ReferenceDataError
+
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 
 NEIGHBOURS_2025_CSV = "statistical_neighbours_dfe_2025_long.csv"
@@ -60,10 +63,6 @@ CONTEXT_SOURCES = {
 }
 
 
-class ReferenceDataError(ValueError):
-    """A reference file does not join to the councils table: fix the data, never guess."""
-
-
 def load_reference(db: sqlite_utils.Database) -> None:
     """Load the reference tables, then materialise the benchmark tables that depend on them.
 
@@ -74,9 +73,7 @@ def load_reference(db: sqlite_utils.Database) -> None:
     add_statistical_neighbours(db, councils)
     add_population(db)
     add_context_measures(db)
-    from publish.benchmark import materialise  # benchmarks are derived from these tables
-
-    materialise(db)
+    materialise(db)  # benchmarks are derived from these tables
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -17,7 +17,27 @@ from schemas.document import (
     SourceDocument,
     Table,
 )
-from schemas.fact import Fact, Provenance, check_period
+from schemas.candidate import Candidate, SetAside
+from schemas.errors import (
+    AddError,
+    BenchmarkError,
+    BuildAborted,
+    ComplaintsError,
+    DataFileError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    LexiconError,
+    ManifestError,
+    NeedsOCRError,
+    ReadError,
+    ReferenceDataError,
+    TaxonomyError,
+    UnknownCouncilError,
+    UnsupportedFormatError,
+)
+from schemas.extraction import Extraction, ReviewItem
+from schemas.fact import ANY_GSS_RE, ENGLISH_GSS_RE, Fact, Provenance, is_english_gss_code
+from schemas.periods import check_period
 from schemas.vocabulary import (
     FIXED_CATEGORIES,
     LABELLED_MEASURES,

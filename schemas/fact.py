@@ -12,6 +12,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from schemas.periods import check_period
 from schemas.vocabulary import (
     CATEGORY_OPTIONAL,
     FIXED_CATEGORIES,
@@ -25,19 +26,14 @@ from schemas.vocabulary import (
     Unit,
 )
 
-PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
-GSS_RE = re.compile(r"^E\d{8}$")
+#: An English council's ONS (GSS) code: the only kind a fact may be about.
+ENGLISH_GSS_RE = re.compile(r"^E\d{8}$")
+#: Anything shaped like a GSS code (England, Wales, Scotland, Northern Ireland): a code, not a name.
+ANY_GSS_RE = re.compile(r"^[EWSN]\d{8}$")
 
 
-def check_period(value: str) -> str:
-    """Validate a 'YYYY-YY' financial year whose second half follows the first."""
-    match = PERIOD_RE.match(value)
-    if not match:
-        raise ValueError(f"period must look like '2017-18', got {value!r}")
-    start, end = int(match.group(1)), int(match.group(2))
-    if (start + 1) % 100 != end:
-        raise ValueError(f"period {value!r} is not one April-to-March year")
-    return value
+def is_english_gss_code(value: str) -> bool:
+    return bool(ENGLISH_GSS_RE.match(value))
 
 
 class Provenance(BaseModel):
@@ -77,7 +73,7 @@ class Fact(BaseModel):
     @field_validator("authority_code")
     @classmethod
     def _gss_code(cls, value: str) -> str:
-        if not GSS_RE.match(value):
+        if not is_english_gss_code(value):
             raise ValueError(f"authority_code must be an English ONS GSS code like 'E06000034', got {value!r}")
         return value
 

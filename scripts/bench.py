@@ -76,7 +76,7 @@ def _shift_years(text: str, years: int) -> str:
 
 def _variant(job: tuple[int, int, str, str, int, int, str]) -> tuple[str, int]:
     """Write one report: a seed layout re-issued for another council and year."""
-    from extract.readers.common import sha256_of  # noqa: F401  (warm import in the worker)
+    from corpus.files import sha256_of  # noqa: F401  (warm import in the worker)
     from schemas import Paragraph
 
     look_index, number, council, old_council, years, filler_paragraphs, out = job
@@ -189,7 +189,7 @@ def pdftotext_time(paths: list[Path]) -> float | None:
 
 
 def pipeline_time(paths: list[Path]) -> float:
-    from extract.pipeline import extract_file
+    from pipeline.run import extract_file
 
     extract_file(paths[0])  # warm the imports and caches, as a build's workers are
     start = time.perf_counter()
@@ -272,9 +272,9 @@ def synthetic_extractions(years: int):
     """SYNTHETIC facts for every current council and `years` years: about a million.
 
     Never published: they exist only in the benchmark's own database under bench-out/."""
-    from extract.pipeline import Extraction
+    from schemas import Extraction
     from normalise.councils import load_registry
-    from normalise.periods import make_period
+    from schemas.periods import make_period
     from schemas import DocumentFormat, Fact, Provenance, SourceDocument
 
     rng = random.Random(7)

@@ -44,7 +44,7 @@ def registry():
 @pytest.fixture(scope="session")
 def seed_extractions():
     """Every seed report extracted once, with council and year detected from the text."""
-    from extract.pipeline import extract_file
+    from pipeline.run import extract_file
 
     return {path.stem: extract_file(path) for path in sorted(REPORTS_DIR.glob("*.txt"))}
 
@@ -52,7 +52,7 @@ def seed_extractions():
 @pytest.fixture
 def text_report(tmp_path):
     """Write a small text report and extract it: text_report(body, council=..., year=...)."""
-    from extract.pipeline import extract_file
+    from pipeline.run import extract_file
 
     def make(body: str, council: str | None = "Thurrock", year: str | None = "2023-24", name: str = "report.txt"):
         path = tmp_path / name

@@ -7,7 +7,7 @@ import shutil
 import pytest
 import sqlite_utils
 
-from extract.pipeline import extract_file
+from pipeline.run import extract_file
 from tests.badfiles import BAD_FILES, folder_not_file, html_with_scripts
 from tests.conftest import REPORTS_DIR
 
@@ -74,7 +74,7 @@ def test_a_build_mixing_good_and_bad_files_keeps_every_good_fact(tmp_path):
 
 def test_a_document_that_takes_too_long_is_recorded_as_failed(tmp_path):
     """A huge PDF cannot hold up a build: past its time limit it is recorded and left out."""
-    from extract.batch import extract_with_limit
+    from pipeline.batch import extract_with_limit
     from tests.badfiles import huge_pdf
 
     path = huge_pdf(tmp_path, pages=60)

@@ -92,7 +92,7 @@ def fact(council: dict, period: str, measure: Measure, value: float, document: s
 
 
 def extraction(document: str, council: dict, period: str, facts: list[Fact]):
-    from extract.pipeline import Extraction
+    from schemas import Extraction
 
     source = SourceDocument(file_name=document, sha256=sha(document), format=DocumentFormat.TEXT, size_bytes=0,
                             authority_code=council["new_la_code"], authority_name=council["la_name"], period=period,

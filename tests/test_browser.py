@@ -133,18 +133,18 @@ def test_a_new_user_compares_thurrock_with_its_neighbours(site, browser):
 
     base, _ = site
     browser.get(base + "/benchmark")
-    for name, value in [("council", "Thurrock"), ("measure", "complaints_received"), ("stage", "stage1"),
+    for name, value in [("council", "Thurrock"), ("measure", "complaints_responded"), ("stage", "stage1"),
                         ("year", "2023-24")]:
         Select(browser.find_element(By.ID, name)).select_by_value(value)
     browser.find_element(By.ID, "compare").click()
     wait_for(browser, "#neighbours-chart[data-drawn='true'] svg")
 
     summary = browser.find_element(By.ID, "benchmark-summary").text
-    assert "Thurrock, 2023-24: complaints_received (stage1)" in summary
-    assert "9 (1.98 per 10,000 children)" in summary  # Thurrock's 9 stage 1 complaints, mid-2023 population
+    assert "Thurrock, 2023-24: complaints_responded (stage1)" in summary
+    assert "9 (1.98 per 10,000 children)" in summary  # Thurrock's 9 stage 1 responses, mid-2023 population
     assert "0 of 10 neighbours have the figure" in summary
     assert "East of England average\n9 (1 of 11 councils)" in summary
-    assert "England average\n16 (2 of 153 councils)" in summary  # Thurrock 9 and Telford and Wrekin 23
+    assert "England average\n14 (2 of 153 councils)" in summary  # Thurrock 9 and Telford and Wrekin 19
     assert "2 of 2 (1 = highest), quartile 3; change from the year before -6" in summary
     table = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns").text
     for name in THURROCK_NEIGHBOURS_2025:
@@ -153,7 +153,7 @@ def test_a_new_user_compares_thurrock_with_its_neighbours(site, browser):
     bars = browser.find_elements(By.CSS_SELECTOR, "#neighbours-chart svg g.bar")
     assert len(bars) == 14  # Thurrock, 10 neighbours, their average, region, England
     drawn = {bar.find_element(By.CSS_SELECTOR, ".bar-label").text: bar.get_attribute("data-value") for bar in bars}
-    assert drawn["Thurrock"] == "9" and drawn["England"] == "16" and drawn["Swindon"] == ""
+    assert drawn["Thurrock"] == "9" and drawn["England"] == "14" and drawn["Swindon"] == ""
     rects = browser.find_elements(By.CSS_SELECTOR, "#neighbours-chart svg rect.bar-rect")
     assert len(rects) == 3 and all(float(r.get_attribute("width")) > 0 for r in rects)
     save_screenshot(browser)
@@ -171,11 +171,11 @@ def test_the_line_chart_of_a_council_over_time(site, browser):
     from selenium.webdriver.common.by import By
 
     base, _ = site
-    browser.get(base + "/complaints/council_over_time?council=Thurrock&measure=complaints_received&stage=stage1"
+    browser.get(base + "/complaints/council_over_time?council=Thurrock&measure=complaints_received&stage="
                        "&category=&unit=")
     wait_for(browser, "#history-chart[data-drawn='true'] svg")
     thurrock = browser.find_elements(By.CSS_SELECTOR, "#history-chart .role-council circle.series-point")
-    assert sorted(float(p.get_attribute("data-value")) for p in thurrock) == [9, 15, 48, 94]
+    assert sorted(float(p.get_attribute("data-value")) for p in thurrock) == [10, 48, 96]
     labels = browser.find_element(By.CSS_SELECTOR, "#history-chart svg").text
     assert "2016-17" in labels and "2023-24" in labels and "2019-20" in labels  # the gap years are shown
 

@@ -25,7 +25,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from cli import main
-from corpus.coverage import coverage_from_manifest, create_coverage_table, period_range
+from publish.coverage import coverage_from_manifest, create_coverage_table
+from schemas.periods import period_range
 from corpus.fetch import (
     CONTACT_URL,
     Throttle,
@@ -45,7 +46,7 @@ from corpus.manifest import (
     write_manifest,
 )
 from corpus.store import store_file
-from extract.readers.common import sha256_of
+from corpus.files import sha256_of
 from schemas import DocumentFormat
 from tests.conftest import REPORTS_DIR
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.evaluate import load_gold, score
+from pipeline.evaluate import load_gold, score
 from extract.finders.values import NUMBER_WORDS
-from extract.pipeline import extract_file
+from pipeline.run import extract_file
 from schemas import Chart, Table
 from tests.conftest import FIXTURE_DOCS, GOLD_DIR, require_tool
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.pipeline import extract_file
+from pipeline.run import extract_file
 from schemas import DocumentStatus
 from tests.conftest import FIXTURE_DOCS, REPORTS_DIR
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.evaluate import evaluate_folder, load_gold
+from pipeline.evaluate import evaluate_folder, load_gold
 
 TESTS = Path(__file__).parent
 

@@ -28,7 +28,7 @@ from normalise.categories import (
     normalise_label,
 )
 from normalise.councils import UnknownCouncilError, load_registry, name_key
-from normalise.periods import find_periods, is_period_label, make_period, parse_period, shift, start_year
+from schemas.periods import find_periods, is_period_label, make_period, parse_period, shift, start_year
 from normalise.review import ReviewRow, accept, parse_assignment, review_queue
 from schemas import CategoryMethod, Fact, Measure, Method, Provenance, Unit
 

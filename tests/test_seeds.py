@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from extract.evaluate import load_gold, score
+from pipeline.evaluate import load_gold, score
 from tests.conftest import GOLD_DIR, SHARED
 
 THRESHOLD = 0.95

@@ -10,10 +10,10 @@ with certainty: they are read in order, with a low confidence, and marked as suc
 from __future__ import annotations
 
 from extract.finders.context import BlockContext
-from extract.finders.reading import Candidate, Reading, resolve, unit_allowed, with_dominant_context
+from extract.finders.reading import Reading, resolve, unit_allowed, with_dominant_context
 from extract.lexicon import FIXED_DIMENSIONS, Lexicon
-from normalise.periods import is_period_label, parse_period
-from schemas import STAGED_MEASURES, Chart, Document, Method, Unit
+from schemas.periods import is_period_label, parse_period
+from schemas import STAGED_MEASURES, Candidate, Chart, Document, Method, Unit
 
 PLACED_CONFIDENCE = 0.85
 UNPLACED_CONFIDENCE = 0.4  # values of a series with dropped points, read in order

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.lexicon import LabelInfo, Lexicon
-from normalise.periods import start_year
-from schemas import Document, Heading, ListItem, Paragraph, Stage, Table
+from schemas.periods import start_year
+from schemas import Candidate, Document, Heading, ListItem, Paragraph, Stage, Table
 
 
 @dataclass
@@ -50,9 +50,18 @@ class BlockContext:
         return found
 
 
-def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None) -> dict[int, BlockContext]:
+class Contexts(dict[int, BlockContext]):
+    """The context of every block, keyed by block index, and what earlier finders found
+    (the finders run in a stated order; a later one may read the earlier ones' candidates)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.earlier: list[Candidate] = []
+
+
+def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None) -> Contexts:
     """The context of every block, keyed by block index."""
-    contexts: dict[int, BlockContext] = {}
+    contexts = Contexts()
     trail: list[str] = []
     intro: str | None = None
     previous = None

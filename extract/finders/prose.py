@@ -25,11 +25,10 @@ import spacy
 from spacy.matcher import Matcher
 from spacy.util import compile_infix_regex, filter_spans
 
-from extract.finders.context import BlockContext
+from extract.finders.context import BlockContext, Contexts
 from extract.finders.lines import consumed_blocks
 from extract.finders.reading import (
     DOMINANT_CONTEXT_BASES,
-    Candidate,
     Reading,
     resolve,
     unit_allowed,
@@ -37,8 +36,8 @@ from extract.finders.reading import (
 )
 from extract.finders.values import NUMBER_WORDS, to_number
 from extract.lexicon import Cue, Lexicon
-from normalise.periods import find_periods, parse_period, shift
-from schemas import STAGED_MEASURES, Document, ListItem, Measure, Method, Paragraph, Stage, Unit
+from schemas.periods import find_periods, parse_period, shift
+from schemas import LABELLED_MEASURES, STAGED_MEASURES, Candidate, Document, Heading, ListItem, Measure, Method, Paragraph, Stage, Unit
 
 CLAUSE_BREAK_RE = re.compile(r"[,;:]|\b(?:whereas|while|but|however|compared|than)\b", re.IGNORECASE)
 LABELS_NEXT_NUMBER_RE = re.compile(r"\s*:\s*(?:[£$]?\d|(?:%s)\b)" % "|".join(NUMBER_WORDS), re.IGNORECASE)
@@ -161,12 +160,11 @@ def _pipeline() -> tuple[spacy.language.Language, Matcher]:
     return nlp, matcher
 
 
-def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon,
-         service_labels: list[str] | tuple[str, ...] = ()) -> list[Candidate]:
-    """Figures in paragraphs and list items. `service_labels` are the document's own names for
-    its services (from its tables and charts): a sentence naming one is about that service."""
+def find(doc: Document, contexts: Contexts, lexicon: Lexicon) -> list[Candidate]:
+    """Figures in paragraphs and list items. The document's own names for its services (from
+    the tables and charts read before) mark a sentence naming one as about that service."""
     nlp, matcher = _pipeline()
-    service_patterns = _service_patterns(service_labels)
+    service_patterns = _service_patterns(service_labels(contexts.earlier))
     sections = _section_texts(doc)
     found: list[Candidate] = []
     tabular = consumed_blocks(doc, contexts)  # read by the table finder
@@ -194,6 +192,15 @@ def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon,
             found.extend(finder.run())
             carried = finder.last_reading or carried
     return found
+
+
+SERVICE_MEASURES = frozenset(m for m, kind in LABELLED_MEASURES.items() if kind == "service")
+
+
+def service_labels(candidates: list[Candidate]) -> list[str]:
+    """The service names a document prints in its tables and charts ('Children in Care Teams')."""
+    labels = {c.category_raw.split(" > ")[-1] for c in candidates if c.measure in SERVICE_MEASURES and c.category_raw}
+    return sorted(labels)
 
 
 def _bracketed_period(ctx: BlockContext) -> str | None:
@@ -241,8 +248,6 @@ def _is_run_in_heading(text: str) -> bool:
 
 def _section_texts(doc: Document) -> dict[int, str]:
     """The running text of each block's section (the paragraphs under its heading)."""
-    from schemas import Heading
-
     sections: dict[int, str] = {}
     current: list[int] = []
     texts: list[str] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from schemas import LABELLED_MEASURES, MEASURE_UNITS, Measure, Method, Stage, Unit
+from schemas import LABELLED_MEASURES, MEASURE_UNITS, Measure, Stage, Unit
 
 #: Qualifiers that mean the number is not a figure for a measure.
 DISQUALIFYING = frozenset({"change", "rate", "target", "escalation_request", "combined_outcome", "placeholder",
@@ -44,33 +44,6 @@ class Reading:
     label: str | None = None  # the printed label (path "Group > Label" for nested rows)
     qualifiers: set[str] = field(default_factory=set)
     money: bool = False
-
-
-@dataclass
-class Candidate:
-    """A figure a finder read, before council and category normalisation."""
-
-    period: str | None
-    measure: Measure
-    stage: Stage | None
-    category: str | None
-    category_raw: str | None
-    value: float
-    unit: Unit
-    quote: str
-    method: Method
-    block: int
-    page: int | None = None
-    line: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    confidence: float = 0.9
-    authority_name: str | None = None  # set when the figure is about another council (benchmarking rows)
-    rule: str = ""  # which finder rule produced it, for debugging and review
-    group: str | None = None  # the table or chart it came from, for summing rows that share a category
-
-    def key(self) -> tuple:
-        label = self.category if self.category is not None else (self.category_raw or "").casefold()
-        return (self.authority_name, self.period, self.measure, self.stage, label, self.unit)
 
 
 def resolve(reading: Reading) -> tuple[Measure, str | None] | None:

@@ -16,7 +16,6 @@ from extract.finders.context import BlockContext
 from extract.finders.lines import label_value_runs
 from extract.finders.reading import (
     DOMINANT_CONTEXT_BASES,
-    Candidate,
     Reading,
     clean_label,
     resolve,
@@ -26,8 +25,8 @@ from extract.finders.reading import (
 from extract.finders.values import is_signed_change, parse_cell
 from extract.lexicon import FIXED_DIMENSIONS, LabelInfo, Lexicon
 from extract.readers.common import is_blank_value, looks_numeric
-from normalise.periods import is_period_label, parse_period
-from schemas import STAGED_MEASURES, Cell, Document, Measure, Method, Stage, Table, Unit
+from schemas.periods import is_period_label, parse_period
+from schemas import STAGED_MEASURES, Candidate, Cell, Document, Measure, Method, Stage, Table, Unit
 
 MAX_HEADER_ROWS = 3
 FIXED_DIM_VOTE = 0.6  # share of row labels that must name categories of one breakdown

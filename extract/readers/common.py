@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.files import sha256_of
 from schemas import Cell, Chart, Document, DocumentFormat, Heading, ListItem, Paragraph, Series, SourceDocument, Table
+from schemas.errors import EmptyDocumentError
 
 
-class ReadError(Exception):
-    """A file could not be read as a report; the message says why and what to do."""
-
-
-class EmptyDocumentError(ReadError):
-    """The file holds no text at all."""
-
-
-class NeedsOCRError(ReadError):
-    """A PDF with pages but no text layer (a scan): it needs OCR before it can be read."""
-
-
-class EncryptedDocumentError(ReadError):
-    """A password-protected document."""
-
-
-class UnsupportedFormatError(ReadError):
-    """A file that is none of the formats the readers know."""
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def source_for(path: Path, fmt: DocumentFormat) -> SourceDocument:

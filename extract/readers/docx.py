@@ -18,7 +18,8 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from extract.readers.common import BlockBuilder, ReadError, clean_text, finish, source_for
+from extract.readers.common import BlockBuilder, clean_text, finish, source_for
+from schemas.errors import ReadError
 from schemas import Cell, Document, DocumentFormat, Series
 
 NS = {

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from extract.readers.common import BlockBuilder, EmptyDocumentError, clean_text, finish, source_for
+from extract.readers.common import BlockBuilder, clean_text, finish, source_for
+from schemas.errors import EmptyDocumentError
 from schemas import Cell, Document, DocumentFormat
 
 IGNORED = {"script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select", "head"}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from extract.readers.common import looks_numeric
 from extract.readers.pdf import Line, PdfSettings, borderless_tables
-from normalise.periods import is_period_label
+from schemas.periods import is_period_label
 from schemas import Cell
 
 # a value in a squeezed column: '11', '5 + 1*', '-', '2016-17'

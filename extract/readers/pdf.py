@@ -22,17 +22,9 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pydantic import BaseModel, Field
 
-from extract.readers.common import (
-    BlockBuilder,
-    EncryptedDocumentError,
-    NeedsOCRError,
-    ReadError,
-    clean_text,
-    finish,
-    looks_numeric,
-    source_for,
-)
-from normalise.periods import is_period_label
+from extract.readers.common import BlockBuilder, clean_text, finish, looks_numeric, source_for
+from schemas.errors import EncryptedDocumentError, NeedsOCRError, ReadError
+from schemas.periods import is_period_label
 from schemas import Cell, Document, DocumentFormat, Table
 
 

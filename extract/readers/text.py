@@ -13,8 +13,6 @@ from pathlib import Path
 from extract.readers.layout import aligned_tables
 from extract.readers.common import (
     BlockBuilder,
-    EmptyDocumentError,
-    ReadError,
     cell_from_markup,
     chart_from_rows,
     finish,
@@ -23,7 +21,8 @@ from extract.readers.common import (
     source_for,
     strip_markdown,
 )
-from schemas import Cell, Document, DocumentFormat
+from schemas.errors import EmptyDocumentError, ReadError
+from schemas import Cell, Document, DocumentFormat, Heading, Paragraph
 
 BULLET_RE = re.compile(r"^\s*(?P<marker>[-•·*▪◦‣●○\uf0b7\uf0a7\u2022\u2013])\s+(?P<text>.*)$")
 NUMBERED_RE = re.compile(r"^\s*(?P<marker>\d{1,2}[.)])\s+(?P<text>\S.*)$")
@@ -229,8 +228,6 @@ def _looks_like_heading(text: str) -> bool:
 
 def _merge_broken_paragraphs(builder: BlockBuilder) -> None:
     """Join a paragraph that a page break cut in two ('... a procedure for' / 'resolving ...')."""
-    from schemas import Paragraph
-
     merged: list = []
     for block in builder.blocks:
         previous = merged[-1] if merged else None
@@ -386,8 +383,6 @@ def _trim_row(row: list[Cell]) -> list[Cell]:
 
 
 def _chart_title(builder: BlockBuilder) -> str | None:
-    from schemas import Heading
-
     for block in reversed(builder.blocks[-3:]):
         if isinstance(block, Heading):
             return block.text

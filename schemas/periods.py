@@ -1,5 +1,8 @@
 """Reporting periods: every way a report writes a financial year becomes '2017-18'.
 
+The one place for reporting-year arithmetic (start year, first and last day, shifting) and
+for reading years from text. Pure functions: readers, finders, the corpus and the site use them.
+
 "April 2017 – March 2018", "Apr 2017 - Mar 2018", "2017/2018", "2017/18", "2017-18",
 "2016 - 2017", "1 April 2023 to 31 March 2024", "1st April 2017 to 31st March 2018",
 "01/04/2017 to 31/03/2018" and "the year ended 31 March 2018" all name an April-to-March year.
@@ -9,6 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+
+PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 _DASHES = "-–—‐‑‒−"
 _DASH = r"(?:/|[" + _DASHES + r"]|to\b)"
@@ -54,6 +60,33 @@ def shift(period: str, years: int) -> str:
 
 def start_year(period: str) -> int:
     return int(period[:4])
+
+
+def first_day(period: str) -> date:
+    """1 April of the period's first year."""
+    return date(start_year(period), 4, 1)
+
+
+def last_day(period: str) -> date:
+    """31 March of the period's second year."""
+    return date(start_year(period) + 1, 3, 31)
+
+
+def check_period(value: str) -> str:
+    """Validate a 'YYYY-YY' financial year whose second half follows the first."""
+    match = PERIOD_RE.match(value)
+    if not match:
+        raise ValueError(f"period must look like '2017-18', got {value!r}")
+    start, end = int(match.group(1)), int(match.group(2))
+    if (start + 1) % 100 != end:
+        raise ValueError(f"period {value!r} is not one April-to-March year")
+    return value
+
+
+def period_range(periods) -> list[str]:
+    """Every period from the earliest to the latest of `periods`, in order ([] for none)."""
+    starts = [start_year(p) for p in periods if p]
+    return [make_period(year) for year in range(min(starts), max(starts) + 1)] if starts else []
 
 
 def _pair_end(first: int, second: str) -> tuple[int, str] | None:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.manifest import CORPUS_DIR, REPORT_SUFFIXES
+from pipeline.run import extract_file
 from schemas import FIXED_CATEGORIES, LABELLED_MEASURES, Fact, Measure
 
 VALUE_TOLERANCE = 1e-6
@@ -125,17 +127,12 @@ def describe_fact(fact: Fact) -> str:
 
 def documents_for(stem: str, folder: Path) -> list[Path]:
     """Every version of a document (any supported format) in a folder tree, by file stem."""
-    from corpus.manifest import REPORT_SUFFIXES
-
     return sorted(p for p in Path(folder).rglob(f"{stem}.*") if p.suffix.lower() in REPORT_SUFFIXES)
 
 
 def evaluate_folder(gold_dir: Path, corpus_dir: Path | None = None):
     """Extract each document that has a gold file (council and year detected from the
     document itself, as for a report with no manifest row) and score it."""
-    from corpus.manifest import CORPUS_DIR
-    from extract.pipeline import extract_file
-
     corpus_dir = Path(corpus_dir) if corpus_dir else CORPUS_DIR
     results = []
     for gold_path in sorted(Path(gold_dir).glob("*.json")):

@@ -13,16 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from corpus.manifest import ManifestRow
-from normalise.periods import make_period, start_year
+from normalise.councils import load_registry, operating_days
+from schemas.errors import UnknownCouncilError
+from schemas.periods import first_day, last_day, period_range
 
 PRESENT, FAILED, MISSING = "present", "failed", "missing"
 RANK = {PRESENT: 0, FAILED: 1, MISSING: 2}
-
-
-def period_range(periods) -> list[str]:
-    """Every year from the first to the last of `periods`, in order."""
-    years = sorted({start_year(p) for p in periods if p})
-    return [make_period(year) for year in range(years[0], years[-1] + 1)] if years else []
 
 
 def row_state(row: ManifestRow, root: Path | None = None) -> str | None:
@@ -79,9 +75,6 @@ def coverage_from_manifest(rows: list[ManifestRow], root: Path | None = None, re
     """Councils x years from the manifest: the councils it names, the years from its first to
     its last. A council and year with an archived document is present; with only failed
     fetches, failed; otherwise missing (even if listed by a URL not fetched yet)."""
-    from corpus.store import resolve_council
-    from normalise.councils import UnknownCouncilError, load_registry
-
     registry = registry or load_registry()
     placed: list[tuple[str | None, str, ManifestRow, str]] = []
     unplaced = []
@@ -93,7 +86,7 @@ def coverage_from_manifest(rows: list[ManifestRow], root: Path | None = None, re
             unplaced.append(row)
             continue
         try:
-            council = resolve_council(registry, row.council, row.period)
+            council = registry.resolve(row.council, row.period)
             code, name = council.code, council.name
         except UnknownCouncilError:
             code, name = None, row.council
@@ -122,16 +115,11 @@ def coverage_from_manifest(rows: list[ManifestRow], root: Path | None = None, re
 # -- the database --------------------------------------------------------------------------------
 
 def _operated(council: dict, period: str) -> bool:
-    """Did the council run children's services at some time in the April-to-March year?"""
-    from normalise.councils import RECORDS_BEGIN
-
-    year = start_year(period)
-    first, last = date(year, 4, 1), date(year + 1, 3, 31)
+    """Did the council (a row of the `councils` table) run children's services at some time in
+    the April-to-March year?"""
     start = date.fromisoformat(council["start_date"]) if council.get("start_date") else None
     end = date.fromisoformat(council["end_date"]) if council.get("end_date") else None
-    if start is not None and start > RECORDS_BEGIN and start > last:
-        return False
-    return end is None or end >= first
+    return operating_days(start, end, first_day(period), last_day(period)) > 0
 
 
 def create_coverage_table(db, manifest_rows: list[ManifestRow] | None = None) -> int:
@@ -148,14 +136,11 @@ def create_coverage_table(db, manifest_rows: list[ManifestRow] | None = None) ->
     )) if "documents" in db.table_names() else []
     failed_fetches = []
     if manifest_rows:
-        from normalise.councils import UnknownCouncilError, load_registry
-        from corpus.store import resolve_council
-
         registry = load_registry()
         for row in manifest_rows:
             if row_state(row) == FAILED and row.council and row.period:
                 try:
-                    failed_fetches.append((resolve_council(registry, row.council, row.period).code, row))
+                    failed_fetches.append((registry.resolve(row.council, row.period).code, row))
                 except UnknownCouncilError:
                     continue
     periods = period_range([d["period"] for d in documents])

@@ -9,21 +9,19 @@ invalidates every cached result without anyone remembering to bump a version.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-from extract.pipeline import Extraction, ReviewItem, extract_file, failed_extraction
-from extract.readers.common import sha256_of
-from schemas import DocumentStatus, Fact, SourceDocument
+from corpus.files import sha256_of
+from pipeline.run import extract_file, failed_extraction
+from schemas import DocumentStatus, Extraction
 
 ROOT = Path(__file__).resolve().parent.parent
-FINGERPRINTED = ("extract", "normalise", "schemas")
+FINGERPRINTED = ("extract", "normalise", "schemas", "pipeline")
 DEFAULT_TIMEOUT = 300  # seconds for one document; a 500-page PDF takes well under this
 DEFAULT_CACHE = ROOT / ".cache" / "extractions"
 
@@ -59,15 +57,7 @@ class ExtractionCache:
         if path is None or not path.exists():
             return None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return Extraction(
-                document=SourceDocument.model_validate(data["document"]),
-                facts=[Fact.model_validate(f) for f in data["facts"]],
-                status=DocumentStatus(data["status"]),
-                error=data["error"],
-                warnings=data["warnings"],
-                review=[ReviewItem(**r) for r in data["review"]],
-            )
+            return Extraction.model_validate_json(path.read_text(encoding="utf-8"))
         except (ValueError, KeyError, TypeError):
             return None  # a damaged cache entry is read again, not trusted
 
@@ -75,16 +65,8 @@ class ExtractionCache:
         path = self._path(sha256, council, period)
         if path is None or extraction.status is DocumentStatus.FAILED and "took longer" in (extraction.error or ""):
             return
-        payload = {
-            "document": extraction.document.model_dump(mode="json"),
-            "facts": [f.model_dump(mode="json") for f in extraction.facts],
-            "status": extraction.status.value,
-            "error": extraction.error,
-            "warnings": extraction.warnings,
-            "review": [asdict(r) for r in extraction.review],
-        }
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(payload), encoding="utf-8")
+        temporary.write_text(extraction.model_dump_json(), encoding="utf-8")
         os.replace(temporary, path)
 
 
