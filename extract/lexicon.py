@@ -40,6 +40,13 @@ FIXED_DIMENSIONS = {
     "complainant": Measure.COMPLAINTS_BY_COMPLAINANT,
     "channel": Measure.COMPLAINTS_BY_CHANNEL,
 }
+#: Named sentence markers the code reads (`markers:` in lexicon.yaml): each must be there.
+MARKERS = (
+    "clause_break", "bracket_convention", "made_by_intro", "most_received", "denominator_before",
+    "denominator_opening", "received_total", "next_clause", "linked", "from_by_before", "from_by", "made_between",
+    "channel_verb", "via", "list_item_split", "service_trailing_words",
+)
+WORD_LISTS = ("counted_bases", "function_words", "service_name_joiners")
 QUALIFIERS = (
     "change", "escalation_request", "in_timescale", "average_days", "upheld", "decision", "finished", "responded",
     "received", "rate", "target", "total", "combined_outcome", "placeholder", "sub_period", "offered",
@@ -140,6 +147,25 @@ class Lexicon:
             name: [_compile(p, f"periods.{name}") for p in patterns]
             for name, patterns in data.get("periods", {}).items()
         }
+        markers = data.get("markers", {})
+        missing = [name for name in MARKERS if name not in markers]
+        if missing:
+            raise LexiconError(f"{source}: markers: missing {', '.join(missing)}")
+        unknown = sorted(set(markers) - set(MARKERS))
+        if unknown:
+            raise LexiconError(f"{source}: markers: unknown marker {unknown[0]!r} (known: {', '.join(MARKERS)})")
+        self.markers = {name: _compile(pattern, f"markers.{name}") for name, pattern in markers.items()}
+        lists = data.get("word_lists", {})
+        for name in WORD_LISTS:
+            if not isinstance(lists.get(name), list):
+                raise LexiconError(f"{source}: word_lists: {name} must be a list of words")
+        self.word_lists = {name: frozenset(str(w).lower() for w in lists[name]) for name in WORD_LISTS}
+        self.timescale_stages = []
+        for stage, pattern in data.get("timescale_stages", {}).items():
+            try:
+                self.timescale_stages.append((Stage(stage), _compile(pattern, f"timescale_stages.{stage}")))
+            except ValueError as exc:
+                raise LexiconError(f"{source}: timescale_stages: unknown stage {stage!r}") from exc
         not_a_count = data.get("not_a_count", {})
         self.not_before = [_compile(p, "not_a_count.before") for p in not_a_count.get("before", [])]
         self.not_after = [_compile(p, "not_a_count.after") for p in not_a_count.get("after", [])]
@@ -240,6 +266,18 @@ class Lexicon:
     def is_not_a_count(self, before: str, after: str) -> bool:
         """True when the words around a number show it is not a figure (a date, a timescale, a label)."""
         return any(p.search(before) for p in self.not_before) or any(p.search(after) for p in self.not_after)
+
+    def marker(self, name: str) -> re.Pattern[str]:
+        """A named sentence marker (lexicon.yaml `markers:`)."""
+        return self.markers[name]
+
+    def words(self, name: str) -> frozenset[str]:
+        """A named word list (lexicon.yaml `word_lists:`), lower-case."""
+        return self.word_lists[name]
+
+    def timescale_stages_in(self, text: str) -> set[Stage]:
+        """The stages whose statutory timescale a text names ('20 working days': stage 1)."""
+        return {stage for stage, pattern in self.timescale_stages if pattern.search(text)}
 
     def is_change(self, before: str) -> bool:
         return any(p.search(before) for p in self.qualifiers.get("change", []))

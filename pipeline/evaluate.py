@@ -10,6 +10,7 @@ fact can match one gold fact only.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from dataclasses import dataclass, field
@@ -130,14 +131,29 @@ def documents_for(stem: str, folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).rglob(f"{stem}.*") if p.suffix.lower() in REPORT_SUFFIXES)
 
 
+def given_identities(corpus_dir: Path) -> dict[str, tuple[str | None, str | None]]:
+    """Council and year by file stem from a `manifest.csv` beside the documents (columns
+    `file`, `council`, `period`), as a manifest row gives them for a page fetched from a
+    known address; {} when there is none."""
+    manifest = Path(corpus_dir) / "manifest.csv"
+    if not manifest.is_file():
+        return {}
+    with open(manifest, newline="", encoding="utf-8") as handle:
+        return {Path(row["file"]).stem: (row.get("council") or None, row.get("period") or None)
+                for row in csv.DictReader(handle) if row.get("file")}
+
+
 def evaluate_folder(gold_dir: Path, corpus_dir: Path | None = None):
-    """Extract each document that has a gold file (council and year detected from the
-    document itself, as for a report with no manifest row) and score it."""
+    """Extract each document that has a gold file and score it. The council and year are
+    read from the document itself, as for a report with no manifest row, unless the
+    corpus folder has a manifest.csv that gives them."""
     corpus_dir = Path(corpus_dir) if corpus_dir else CORPUS_DIR
+    given = given_identities(corpus_dir)
     results = []
     for gold_path in sorted(Path(gold_dir).glob("*.json")):
         gold = load_gold(gold_path)
         for path in documents_for(gold.stem, corpus_dir):
-            extraction = extract_file(path)
+            council, period = given.get(path.stem, (None, None))
+            extraction = extract_file(path, council=council, period=period)
             results.append((score(path.name, extraction.facts, gold.facts), extraction))
     return results
