@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from extract.finders import charts, prose, tables
-from extract.finders.context import Contexts, block_contexts
+from extract.finders.context import block_contexts
 from extract.lexicon import Lexicon
 from schemas import Candidate, Document, Heading, SetAside
 

@@ -113,7 +113,6 @@ def extract_many(
     """
     cache = ExtractionCache(cache_dir)
     workers = max(1, workers or os.cpu_count() or 1)
-    pending: list[tuple[Path, str | None, str | None, str]] = []
     ordered: list[tuple[Path, str | None, str | None, str, Extraction | None]] = []
     for path, council, period in jobs:
         path = Path(path)

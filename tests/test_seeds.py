@@ -110,8 +110,6 @@ def test_known_disagreements_still_disagree(seed_extractions):
 
 
 def test_every_fact_quotes_its_source(seed_extractions):
-    from tests.conftest import REPORTS_DIR
-
     for stem, extraction in seed_extractions.items():
         for fact in extraction.facts:
             assert fact.provenance.document_sha256 == extraction.document.sha256
