@@ -282,6 +282,14 @@ class Lexicon:
     def is_change(self, before: str) -> bool:
         return any(p.search(before) for p in self.qualifiers.get("change", []))
 
+    def relative_period(self, label: str) -> str | None:
+        """'current' or 'previous' when a whole label is a relative year ('This year', 'Last year')."""
+        text = label.strip(" :*()")
+        for name in ("previous", "current"):
+            if any(p.fullmatch(text) for p in self.periods.get(name, [])):
+                return name
+        return None
+
     def is_origin(self, before: str) -> bool:
         return any(p.search(before) for p in self.periods.get("origin", []))
 

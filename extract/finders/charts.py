@@ -12,11 +12,10 @@ from __future__ import annotations
 from extract.finders.context import BlockContext
 from extract.finders.reading import Reading, resolve, unit_allowed, with_dominant_context
 from extract.lexicon import FIXED_DIMENSIONS, Lexicon
+from extract.settings import SETTINGS
 from schemas.periods import is_period_label, parse_period
 from schemas import STAGED_MEASURES, Candidate, Chart, Document, Method, Unit
 
-PLACED_CONFIDENCE = 0.85
-UNPLACED_CONFIDENCE = 0.4  # values of a series with dropped points, read in order
 
 
 def find(doc: Document, contexts: dict[int, BlockContext], lexicon: Lexicon) -> list[Candidate]:
@@ -102,7 +101,7 @@ def read_chart(chart: Chart, ctx: BlockContext, lexicon: Lexicon) -> list[Candid
                     page=chart.page,
                     line=chart.line,
                     bbox=chart.bbox,
-                    confidence=PLACED_CONFIDENCE if complete else UNPLACED_CONFIDENCE,
+                    confidence=SETTINGS.confidence["chart" if complete else "chart:unplaced"],
                     rule="chart" if complete else "chart:unplaced",
                     group=f"chart{chart.index}",
                 )

@@ -1,6 +1,6 @@
 """A table squared up: header rows, data rows, and what the header says of each column.
 
-Header rows are the rows before the first row of figures (at most MAX_HEADER_ROWS); a
+Header rows are the rows before the first row of figures (at most `max_header_rows`); a
 column's label joins its header cells ('Stage 1' over 'Upheld'), a title spanning the
 columns below it is repeated over each, and a '%' column is the share of the one before.
 Years in column labels ('2016/2017') give each column its period.
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from extract.finders.values import is_signed_change, parse_cell
 from extract.lexicon import Lexicon
+from extract.settings import SETTINGS
 from extract.readers.common import is_blank_value, looks_numeric
 from schemas import Cell
 from schemas.periods import is_period_label, parse_period
 
-MAX_HEADER_ROWS = 3
 PERCENT_ONLY = re.compile(r"^\W*(?:%|per\s*cent|percent(?:age)?)\W*$", re.IGNORECASE)
 
 
@@ -53,7 +53,7 @@ def square(rows: list[list[Cell]]) -> Grid:
     width = max(len(r) for r in rows)
     padded = [r + [Cell(text="")] * (width - len(r)) for r in rows]
     header: list[list[Cell]] = []
-    for row in padded[:MAX_HEADER_ROWS]:
+    for row in padded[:SETTINGS.max_header_rows]:
         if is_data_row(row):
             break
         if not any(c.text and not is_blank_value(c.text) for c in row[1:]):

@@ -15,6 +15,7 @@ from extract.finders.reading import Reading, resolve, unit_allowed
 from extract.finders.sentences import Figure, Sentence
 from extract.finders.values import NUMBER_WORDS, to_number
 from extract.lexicon import Lexicon
+from extract.settings import SETTINGS
 from schemas import STAGED_MEASURES, Candidate, ListItem, Method, Unit
 
 FREE_DIMENSIONS = frozenset({"service", "theme", "remedy"})
@@ -26,9 +27,6 @@ LABEL_FIRST_ITEM_RE = re.compile(r"^\s*(?P<label>[A-Za-z][^:\-–]*?)\s*[:\-–]
 LABEL_BRACKET_ITEM_RE = re.compile(
     r"^\s*(?P<label>[A-Za-z][^()]*?)\s*\(\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\)\s*(?:[,.;]|\band\b|\bor\b)?\s*$")
 PRONOUN_LABEL_RE = re.compile(r"^(?:were|was|are|is|of|in|for|to|at|and|or|the)\b", re.IGNORECASE)
-MAX_LABEL_WORDS = 8
-MAX_REMEDY_WORDS = 6
-MAX_SERVICE_WORDS = 6
 
 
 def free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> list[Candidate] | None:
@@ -63,7 +61,7 @@ def free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> lis
     return [Candidate(
         period=ctx.period, measure=measure, stage=reading.stage if measure in STAGED_MEASURES else None,
         category=category, category_raw=label, value=to_number(number.rstrip("%")), unit=unit, quote=block.text,
-        method=Method.LIST, block=block.index, page=block.page, line=block.line, confidence=0.85,
+        method=Method.LIST, block=block.index, page=block.page, line=block.line, confidence=SETTINGS.confidence["list"],
         rule="list:labelled", evidence=("frame:labelled_list_item",),
     )]
 
@@ -91,7 +89,7 @@ def listed_label(s: Sentence, figure: Figure, left_start: int) -> tuple[str, str
     phrase = s.lexicon.marker("list_item_split").split(before)[-1].strip(" )")
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
     phrase_start = figure.start - len(s.text[left_start:figure.start]) + before.rfind(phrase)
-    if not 1 <= len(phrase.split()) <= MAX_LABEL_WORDS or any(
+    if not 1 <= len(phrase.split()) <= SETTINGS.max_label_words or any(
         c.kind in {"base", "category"} and c.start >= phrase_start and c.end <= figure.start for c in s.cues
     ):
         return None
@@ -111,7 +109,7 @@ def remedy_after(s: Sentence, figure: Figure) -> tuple[str, str] | None:
     split = r"[,;.()]|\s+and\s+(?=\d|(?:%s)\b)" % "|".join(NUMBER_WORDS)
     phrase = re.split(split, s.text[figure.end:], maxsplit=1)[0].strip()
     counted = s.lexicon.words("counted_bases") - {"remedies"}
-    if not 1 <= len(phrase.split()) <= MAX_REMEDY_WORDS or set(s.lexicon.bases_in(phrase)) & counted:
+    if not 1 <= len(phrase.split()) <= SETTINGS.max_remedy_words or set(s.lexicon.bases_in(phrase)) & counted:
         return None
     return "remedy", phrase
 
@@ -151,7 +149,7 @@ def named_before(s: Sentence, figure: Figure, left_start: int) -> list[tuple[int
     while run and run[0].lower() in joiners:
         run.pop(0)
     name = " ".join(run).strip(" (")
-    if not name or not name[:1].isupper() or len(run) > MAX_SERVICE_WORDS or re.match(r"^\d", name):
+    if not name or not name[:1].isupper() or len(run) > SETTINGS.max_service_words or re.match(r"^\d", name):
         return []
     if not s.lexicon.looks_like_service(name) or set(s.lexicon.bases_in(name)) & s.lexicon.words("counted_bases"):
         return []

@@ -17,11 +17,11 @@ from extract.finders.reading import DOMINANT_CONTEXT_BASES, Reading, with_domina
 from extract.finders.sentences import Figure, Sentence
 from extract.finders.values import NUMBER_WORDS
 from extract.lexicon import Cue
+from extract.settings import SETTINGS
 from schemas import Method, Stage
 from schemas.periods import shift
 
 LABELS_NEXT_NUMBER_RE = re.compile(r"\s*:\s*(?:[£$]?\d|(?:%s)\b)" % "|".join(NUMBER_WORDS), re.IGNORECASE)
-BASE_WINDOW_WORDS = 9  # how far after a number the thing it counts may be named
 FIXED_BREAKDOWNS = ("outcome", "response_time", "enquiry_type", "complainant", "channel")
 
 
@@ -48,7 +48,7 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
     reading = Reading()
     spanning = [c for c in s.cues if c.kind == "base" and c.start <= figure.start < c.end]
     bracketed = re.search(r"\(\s*$", s.text[:figure.start]) is not None
-    right_limit = min(w.right_clause, s.word_limit(w.fig_end, BASE_WINDOW_WORDS))
+    right_limit = min(w.right_clause, s.word_limit(w.fig_end, SETTINGS.base_window_words))
     if bracketed:  # 'withdrawn (10)' names nothing after it; '(37 complaints)' names it inside the bracket
         closing = s.text.find(")", w.fig_end, right_limit)
         right_limit = closing if closing >= 0 else w.fig_end
@@ -104,7 +104,7 @@ def _by_priority(s: Sentence, cues: list[Cue]) -> str:
 def read_category(s: Sentence, reading: Reading, figure: Figure, w: Window, outcome_from: int | None) -> None:
     """The fixed category a number belongs to: an outcome, response band, enquiry type,
     complainant or channel named next to it."""
-    right_limit = min(w.right_clause, s.word_limit(w.fig_end, BASE_WINDOW_WORDS))
+    right_limit = min(w.right_clause, s.word_limit(w.fig_end, SETTINGS.base_window_words))
     # 'N complaints ... with an outcome of X': N is first a count of complaints (X is added later)
     limit = outcome_from if outcome_from is not None else right_limit
     # a phrase that starts within reach of the number counts, even if it ends further on

@@ -24,7 +24,6 @@ from extract.finders.labels import (
     services_for,
     subject_is_upheld,
 )
-from extract.finders.lines import consumed_blocks
 from extract.finders.meaning import (
     Window,
     read_base,
@@ -36,6 +35,7 @@ from extract.finders.meaning import (
 from extract.finders.reading import Reading, resolve, unit_allowed
 from extract.finders.sentences import Figure, Sentence, nlp_and_matcher
 from extract.lexicon import Lexicon
+from extract.settings import SETTINGS
 from schemas import (
     LABELLED_MEASURES,
     STAGED_MEASURES,
@@ -50,9 +50,7 @@ from schemas import (
 )
 from schemas.periods import parse_period, shift
 
-QUOTE_CHARS = 320
 SERVICE_MEASURES = frozenset(m for m, kind in LABELLED_MEASURES.items() if kind == "service")
-CONFIDENCE = {"read": 0.8, "compared": 0.75}
 
 
 @dataclass
@@ -71,9 +69,8 @@ def find(doc: Document, contexts: Contexts, lexicon: Lexicon) -> list[Candidate]
     patterns = service_patterns(service_labels(contexts.earlier))
     sections = _section_texts(doc)
     found: list[Candidate] = []
-    tabular = consumed_blocks(doc, contexts)  # read by the table finder
     for block in doc.blocks:
-        if not isinstance(block, (Paragraph, ListItem)) or block.index in tabular:
+        if not isinstance(block, (Paragraph, ListItem)):
             continue
         ctx = contexts[block.index]
         method = Method.LIST if isinstance(block, ListItem) else Method.TEXT
@@ -331,14 +328,14 @@ class SentenceReader:
             category_raw=reading.label if (category is not None or reading.label_dim) else None,
             value=figure.value, unit=unit, quote=self._quote(figure), method=self.s.method,
             block=block.index, page=block.page, line=block.line,
-            confidence=CONFIDENCE["compared" if result.inherited else "read"],
+            confidence=SETTINGS.confidence["prose:compared" if result.inherited else "prose"],
             rule="prose:compared" if result.inherited else "prose",
             evidence=tuple(f"frame:{name}" for name in result.frames),
         )]
 
     def _quote(self, figure: Figure) -> str:
         text = self.s.text.strip()
-        if len(text) <= QUOTE_CHARS:
+        if len(text) <= SETTINGS.quote_chars:
             return text
-        start = max(0, figure.start - QUOTE_CHARS // 2)
-        return ("…" if start else "") + text[start:start + QUOTE_CHARS].strip() + "…"
+        start = max(0, figure.start - SETTINGS.quote_chars // 2)
+        return ("…" if start else "") + text[start:start + SETTINGS.quote_chars].strip() + "…"

@@ -23,6 +23,7 @@ from spacy.util import compile_infix_regex, filter_spans
 from extract.finders.context import BlockContext
 from extract.finders.values import NUMBER_WORDS, to_number
 from extract.lexicon import Cue, Lexicon
+from extract.settings import SETTINGS
 from schemas import ListItem, Method, Paragraph, Unit
 from schemas.periods import PeriodMention, find_periods
 
@@ -34,7 +35,6 @@ NAME_RANGE_RE = re.compile(r"^\s*(?:[-–]\s*\d+|\+)\s+[A-Z]")  # 'the 0-25 Disa
 PAIR_BETWEEN_RE = re.compile(
     r"\s*\(\s*|\s+of\s+(?:these|those|the)?\s*\d[\d,]*\s+(?:these\s+|those\s+)?[\w' ]{0,40}?\s*\(\s*", re.IGNORECASE
 )
-NOUN_WINDOW_WORDS = 5  # how far after a number an unknown noun says it counts something else
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +160,7 @@ class Sentence:
         words = re.findall(r"[A-Za-z][\w'’/-]*|[^\sA-Za-z]", after)
         if not words or not words[0][0].isalpha() or words[0].lower() in self.lexicon.words("function_words"):
             return False
-        window_end = figure.end + len(" ".join(words[:NOUN_WINDOW_WORDS])) + 3
+        window_end = figure.end + len(" ".join(words[:SETTINGS.noun_window_words])) + 3
         return not any(
             c.kind in {"base", "category", "stage", "qualifier"} and figure.end <= c.start < window_end for c in self.cues
         )

@@ -22,12 +22,11 @@ from extract.finders.reading import (
 )
 from extract.finders.values import parse_cell
 from extract.lexicon import FIXED_DIMENSIONS, LabelInfo, Lexicon
+from extract.settings import SETTINGS
 from extract.readers.common import looks_numeric
 from schemas import STAGED_MEASURES, Candidate, Cell, Measure, Method, Stage, Table, Unit
 from schemas.periods import is_period_label, parse_period
 
-FIXED_DIM_VOTE = 0.6  # share of row labels that must name categories of one breakdown
-SERVICE_VOTE = 0.5  # share of row labels that must look like services
 COUNTED_COLUMN_BASES = frozenset({"complaints", "compliments", "enquiries", "representations", "lgsco", "concerns", "adr"})
 ROW_TOTAL_QUALIFIERS = frozenset({"average_days", "in_timescale", "received"})
 DAYS_LABEL = re.compile(r"\bdays?\b|\btime\b", re.IGNORECASE)
@@ -87,12 +86,12 @@ class TableReader:
             count = sum(1 for label in counted if self.lexicon.category(dimension, label))
             if count > best_count:
                 best, best_count = dimension, count
-        if best and best_count >= max(2, FIXED_DIM_VOTE * len(counted)):
+        if best and best_count >= max(2, SETTINGS.fixed_dim_vote * len(counted)):
             return best
         for info in self.context:
             if info.dimension in FREE_DIMENSIONS | set(FIXED_DIMENSIONS) | {"council"}:
                 return info.dimension
-        if sum(1 for label in counted if self.lexicon.looks_like_service(label)) >= SERVICE_VOTE * len(counted):
+        if sum(1 for label in counted if self.lexicon.looks_like_service(label)) >= SETTINGS.service_vote * len(counted):
             return "service" if len(counted) > 1 else None
         return None
 
@@ -350,7 +349,7 @@ class TableReader:
                     page=self.block.page,
                     line=self.block.line,
                     bbox=self.block.bbox,
-                    confidence=0.9,
+                    confidence=SETTINGS.confidence["table"],
                     authority_name=authority,
                     rule="table",
                     group=f"{self.group}.col{j}",  # rows of one column that share a category are summed

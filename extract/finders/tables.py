@@ -15,11 +15,11 @@ import re
 
 from extract.finders.context import BlockContext, Contexts
 from extract.finders.grid import Grid, split_side_by_side, square
-from extract.finders.lines import label_value_runs
 from extract.finders.reading import clean_label
 from extract.finders.table_reader import TableReader
 from extract.lexicon import LabelInfo, Lexicon
 from schemas import Candidate, Cell, Document, Table
+from schemas.periods import shift
 
 CAPTION_RE = re.compile(r"^\W*(?:table|figure|chart|graph)\s*\d+", re.IGNORECASE)
 CONTENTS_ROW = re.compile(r"^(?:section|chapter|part|appendix|annex)\s+\w+\b", re.IGNORECASE)
@@ -32,8 +32,6 @@ def find(doc: Document, contexts: Contexts, lexicon: Lexicon) -> list[Candidate]
             ctx = contexts[block.index]
             for part, rows in enumerate(split_side_by_side(block.rows, lexicon)):
                 found.extend(read_table(rows, block, ctx, lexicon, group=f"table{block.index}.{part}"))
-    for table, ctx in label_value_runs(doc, contexts):
-        found.extend(read_table(table.rows, table, ctx, lexicon, group=f"lines{table.index}"))
     return found
 
 
@@ -53,11 +51,21 @@ def _context_infos(ctx: BlockContext, lexicon: Lexicon) -> list[LabelInfo]:
     return [lexicon.label(text) for text in texts]
 
 
+def _relative_column_period(label: str, ctx: BlockContext, lexicon: Lexicon) -> str | None:
+    """'This year' | 'Last year' column headers: the context's year and the one before."""
+    relative = lexicon.relative_period(label)
+    if relative is None or ctx.period is None:
+        return None
+    return ctx.period if relative == "current" else shift(ctx.period, -1)
+
+
 def read_table(rows: list[list[Cell]], block: Table, ctx: BlockContext, lexicon: Lexicon, group: str) -> list[Candidate]:
     rows = [r for r in rows if any(c.text for c in r)]
     if not rows:
         return []
     grid = square(rows)
+    grid.column_periods = [period or _relative_column_period(label, ctx, lexicon)
+                           for period, label in zip(grid.column_periods, grid.column_labels)]
     corner = lexicon.label(clean_label(grid.header[0][0].text)) if grid.header else LabelInfo(text="")
     context = _context_infos(ctx, lexicon)
     if corner.dimension == "unsupported" or _is_contents(grid, ctx):

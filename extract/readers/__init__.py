@@ -11,6 +11,7 @@ from importlib import import_module
 from pathlib import Path
 
 from corpus.files import sniff_format
+from extract.readers.lines import label_value_tables
 from schemas import Document, DocumentFormat
 from schemas.errors import (
     EmptyDocumentError,
@@ -52,4 +53,4 @@ def read(path: Path) -> Document:
     if path.is_dir():
         raise ReadError(f"{path}: is a folder, not a file")
     fmt = sniff_format(path)
-    return READERS[fmt](path)
+    return label_value_tables(READERS[fmt](path))
