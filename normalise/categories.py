@@ -65,7 +65,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from schemas import LABELLED_MEASURES, CategoryMethod, Measure
+from schemas import LABELLED_MEASURES, CategoryMethod, Measure, is_english_gss_code
 from schemas.errors import TaxonomyError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -535,7 +535,7 @@ def load_overrides(path: Path = OVERRIDES_CSV) -> list[Override]:
                 continue
             if not council or not label or not category:
                 raise TaxonomyError(f"{path.name}: line {line}: needs council_code, raw_label and canonical_id")
-            if council != "*" and not re.fullmatch(r"E\d{8}", council):
+            if council != "*" and not is_english_gss_code(council):
                 raise TaxonomyError(f"{path.name}: line {line}: council_code must be '*' or a GSS code, got {council!r}")
             overrides.append(Override(council, label, category, (row.get("note") or "").strip(), line, path.name))
     return overrides

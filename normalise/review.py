@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,9 +29,8 @@ from normalise.categories import (
     load_mapper,
     override_key,
 )
-from schemas import LABELLED_MEASURES, CategoryMethod, Fact
+from schemas import LABELLED_MEASURES, CategoryMethod, Fact, is_english_gss_code
 
-GSS_CODE_RE = re.compile(r"^E\d{8}$")
 
 
 @dataclass(frozen=True)
@@ -135,7 +133,7 @@ def accept(
     council = (council or "*").strip()
     if not label:
         raise TaxonomyError("a label is needed")
-    if council != "*" and not GSS_CODE_RE.match(council):
+    if council != "*" and not is_english_gss_code(council):
         raise TaxonomyError(f"council must be '*' or a GSS code like 'E06000034', got {council!r}")
     if kind is not None:
         if kind not in taxonomies:
