@@ -32,6 +32,7 @@ MD_HEADING_RE = re.compile(r"^\s*(?P<hashes>#{1,6})\s+(?P<text>.*)$")
 SECTION_NUMBER_RE = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s*$")
 BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*\s*$")
 PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+MD_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")  # '---|---|---'
 # a page number left by the export: '- 3 -', 'Page 3', 'Page 3 of 12' (a bare '3' may be a cell)
 PAGE_NUMBER_LINE_RE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$", re.IGNORECASE)
 # a contents entry: '4. Stage 1 complaints ........ 4'
@@ -66,8 +67,22 @@ def read(path: Path) -> Document:
     builder = BlockBuilder()
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = join_figures_to_labels([MARKER_TAB_RE.sub(r"\g<marker> ", line) for line in lines])
-    lines_to_blocks(lines, builder)
+    lines_to_blocks(with_outer_pipes(lines), builder)
     return finish(source, builder)
+
+
+def with_outer_pipes(lines: list[str]) -> list[str]:
+    """A markdown table may be written without its outer pipes ('Label | 2021/22 | 2022/23'
+    over '---|---|---'): give its rows their outer pipes, so it is read as a table."""
+    lines = list(lines)
+    for i in range(1, len(lines)):
+        if not MD_SEPARATOR_RE.match(lines[i]) or "|" not in lines[i - 1] or PIPE_ROW_RE.match(lines[i - 1]):
+            continue
+        j = i - 1
+        while j < len(lines) and "|" in lines[j] and lines[j].strip():
+            lines[j] = "| " + lines[j].strip().strip("|").strip() + " |"
+            j += 1
+    return lines
 
 
 def join_figures_to_labels(lines: list[str]) -> list[str]:
