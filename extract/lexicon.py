@@ -44,7 +44,7 @@ FIXED_DIMENSIONS = {
 MARKERS = (
     "clause_break", "bracket_convention", "made_by_intro", "most_received", "denominator_before",
     "denominator_opening", "received_total", "next_clause", "linked", "from_by_before", "from_by", "made_between",
-    "channel_verb", "via", "list_item_split", "service_trailing_words",
+    "channel_verb", "via", "list_item_split", "service_trailing_words", "organisational",
 )
 WORD_LISTS = ("counted_bases", "function_words", "service_name_joiners")
 QUALIFIERS = (
@@ -166,6 +166,10 @@ class Lexicon:
                 self.timescale_stages.append((Stage(stage), _compile(pattern, f"timescale_stages.{stage}")))
             except ValueError as exc:
                 raise LexiconError(f"{source}: timescale_stages: unknown stage {stage!r}") from exc
+        scopes = data.get("scopes") or {}
+        if "children" not in scopes:
+            raise LexiconError(f"{source}: scopes: needs a 'children' entry")
+        self.scopes = [(name, [_compile(p, f"scopes.{name}") for p in patterns]) for name, patterns in scopes.items()]
         not_a_count = data.get("not_a_count", {})
         self.not_before = [_compile(p, "not_a_count.before") for p in not_a_count.get("before", [])]
         self.not_after = [_compile(p, "not_a_count.after") for p in not_a_count.get("after", [])]
@@ -266,6 +270,15 @@ class Lexicon:
     def is_not_a_count(self, before: str, after: str) -> bool:
         """True when the words around a number show it is not a figure (a date, a timescale, a label)."""
         return any(p.search(before) for p in self.not_before) or any(p.search(after) for p in self.not_after)
+
+    def scopes_in(self, text: str) -> list[Cue]:
+        """Every service area a text names ('children's social care', 'adult social care',
+        'the council as a whole'), as cues of kind 'scope' in order of position."""
+        organisational = self.markers["organisational"]
+        found = [Cue(m.start(), m.end(), "scope", name, m.group(0))
+                 for name, patterns in self.scopes for p in patterns for m in p.finditer(text)
+                 if not organisational.match(text[m.end():m.end() + 40])]
+        return sorted(found, key=lambda c: (c.start, -c.end))
 
     def marker(self, name: str) -> re.Pattern[str]:
         """A named sentence marker (lexicon.yaml `markers:`)."""

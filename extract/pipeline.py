@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.finders import charts, prose, tables
 from extract.finders.context import block_contexts
+from extract.finders.scope import Scope
 from extract.lexicon import Lexicon
 from schemas import Candidate, Document, Heading, SetAside
 
@@ -46,7 +47,23 @@ def find_candidates(doc: Document, period: str, lexicon: Lexicon) -> Found:
         contexts.earlier.extend(kept)
         found.candidates.extend(kept)
     found.candidates = set_aside_unplaced(found.candidates, found.warnings)
+    found.candidates, found.set_aside = in_scope(found.candidates)
     return found
+
+
+def in_scope(candidates: list[Candidate]) -> tuple[list[Candidate], list[SetAside]]:
+    """Children's social care figures, and the rest set aside with the reason: a figure about
+    another service, about several, or not tied to any in a report that covers several."""
+    kept, aside = [], []
+    for c in candidates:
+        scope = Scope(c.scope, c.scope_where or "document")
+        if scope.is_children:
+            kept.append(replace(c, evidence=c.evidence + (scope.evidence(),)))
+        else:
+            aside.append(SetAside(value=c.value, unit=c.unit, quote=c.quote, reason=scope.reason(), method=c.method,
+                                  block=c.block, page=c.page, line=c.line, period=c.period, measure=c.measure,
+                                  stage=c.stage, rule=c.rule))
+    return kept, aside
 
 
 def document_title(doc: Document) -> str | None:

@@ -36,6 +36,10 @@ class Candidate:
     rule: str = ""  # which finder rule or frame produced it, for calibration, debugging and review
     group: str | None = None  # the table or chart it came from, for summing rows that share a category
     evidence: tuple[str, ...] = ()  # how its meaning was established ('scope:heading', 'frame:compared', ...)
+    # what it is about: 'children' (children's social care), another service, 'several', or None (not said),
+    # and where that was read ('words', 'sentence', 'paragraph', 'heading', 'document', ...)
+    scope: str | None = None
+    scope_where: str = ""
 
     def key(self) -> tuple:
         label = self.category if self.category is not None else (self.category_raw or "").casefold()

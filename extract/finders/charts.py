@@ -102,6 +102,7 @@ def read_chart(chart: Chart, ctx: BlockContext, lexicon: Lexicon) -> list[Candid
                     line=chart.line,
                     bbox=chart.bbox,
                     confidence=SETTINGS.confidence["chart" if complete else "chart:unplaced"],
+                    scope=ctx.scope.name, scope_where=ctx.scope.where,
                     rule="chart" if complete else "chart:unplaced",
                     group=f"chart{chart.index}",
                 )

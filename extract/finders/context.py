@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extract.finders.scope import Scope, document_scope, text_scope
 from extract.lexicon import LabelInfo, Lexicon
 from schemas.periods import start_year
 from schemas import Candidate, Document, Heading, ListItem, Paragraph, Stage, Table
@@ -19,6 +20,8 @@ class BlockContext:
     intro: str | None = None  # for a list item: the text that introduces the list
     intro_info: LabelInfo | None = None
     trail: list[str] = field(default_factory=list)  # the last few headings, nearest last
+    levels: list[int] = field(default_factory=list)  # their levels (1 = top); a caption is below its heading
+    scope: Scope = field(default_factory=lambda: Scope(None, "document"))  # what the section is about
 
     @property
     def stage(self) -> Stage | None:
@@ -50,38 +53,57 @@ class BlockContext:
         return found
 
 
+def section_scope(ctx: BlockContext, lexicon: Lexicon, document: Scope) -> Scope:
+    """What a block's section is about: its list's introduction, else the nearest heading (or
+    caption) that names a service, else the document."""
+    if ctx.intro and (name := text_scope(ctx.intro, lexicon)) is not None:
+        return Scope(name, "list")
+    rank = 7  # a heading further back speaks for this block only if it is above the nearer ones
+    for heading, level in zip(reversed(ctx.trail), reversed(ctx.levels or [1] * len(ctx.trail))):
+        if level >= rank:
+            continue
+        if (name := text_scope(heading, lexicon)) is not None:
+            return Scope(name, "heading")
+        rank = level
+    return document
+
+
 class Contexts(dict[int, BlockContext]):
     """The context of every block, keyed by block index, and what earlier finders found
     (the finders run in a stated order; a later one may read the earlier ones' candidates)."""
 
-    def __init__(self) -> None:
+    def __init__(self, document_scope: Scope | None = None) -> None:
         super().__init__()
         self.earlier: list[Candidate] = []
+        self.document_scope = document_scope or Scope(None, "document")
 
 
 def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None) -> Contexts:
     """The context of every block, keyed by block index."""
-    contexts = Contexts()
+    contexts = Contexts(document_scope(doc, lexicon))
     trail: list[str] = []
+    levels: list[int] = []
     intro: str | None = None
     previous = None
     for block in doc.blocks:
         if isinstance(block, Heading):
-            trail = (trail + [block.text])[-3:]
+            trail, levels = (trail + [block.text])[-3:], (levels + [block.level])[-3:]
         if isinstance(block, ListItem):
             if not isinstance(previous, ListItem):
                 intro = previous.text if isinstance(previous, (Paragraph, Heading)) else None
         heading = trail[-1] if trail and not isinstance(block, Heading) else (trail[-2] if len(trail) > 1 else None)
-        block_trail = list(trail)
+        block_trail, block_levels = list(trail), list(levels)
         if isinstance(block, Table) and block.caption:
             # a reader that found the table's caption (above or below it) gives it as the nearest heading
             heading, block_trail = block.caption, (trail + [block.caption])[-3:]
-        ctx = BlockContext(document_period=document_period, heading=heading, trail=block_trail)
+            block_levels = (levels + [7])[-3:]
+        ctx = BlockContext(document_period=document_period, heading=heading, trail=block_trail, levels=block_levels)
         if heading:
             ctx.heading_info = lexicon.label(heading)
         if isinstance(block, ListItem) and intro:
             ctx.intro = intro
             ctx.intro_info = lexicon.label(intro)
+        ctx.scope = section_scope(ctx, lexicon, contexts.document_scope)
         contexts[block.index] = ctx
         previous = block
     return contexts

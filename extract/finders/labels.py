@@ -62,7 +62,7 @@ def free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> lis
         period=ctx.period, measure=measure, stage=reading.stage if measure in STAGED_MEASURES else None,
         category=category, category_raw=label, value=to_number(number.rstrip("%")), unit=unit, quote=block.text,
         method=Method.LIST, block=block.index, page=block.page, line=block.line, confidence=SETTINGS.confidence["list"],
-        rule="list:labelled", evidence=("frame:labelled_list_item",),
+        rule="list:labelled", evidence=("frame:labelled_list_item",), scope=ctx.scope.name, scope_where=ctx.scope.where,
     )]
 
 

@@ -33,6 +33,7 @@ from extract.finders.meaning import (
     timescale_stage,
 )
 from extract.finders.reading import Reading, resolve, unit_allowed
+from extract.finders.scope import Scope, figure_scope, sentence_scope
 from extract.finders.sentences import Figure, Sentence, nlp_and_matcher
 from extract.lexicon import Lexicon
 from extract.settings import SETTINGS
@@ -84,15 +85,16 @@ def find(doc: Document, contexts: Contexts, lexicon: Lexicon) -> list[Candidate]
             # '**Stage 2.** Twenty investigations concluded ...': the lead words head the paragraph
             ctx = replace(ctx, intro=spans[0].text, intro_info=lexicon.label(spans[0].text))
             spans = spans[1:]
-        carried = None
+        carried, paragraph_scope = None, None
         for span in spans:
             sentence = Sentence(span, block, ctx, lexicon, method, block_start=span.start_char == 0,
                                 section_text=sections.get(block.index, ""))
             sentence.services = sorted({(m.start(), m.end(), m.group(0)) for p in patterns
                                         for m in p.finditer(sentence.text) if m.group(0)[:1].isupper()})
-            reader = SentenceReader(sentence, carried)
+            reader = SentenceReader(sentence, carried, paragraph_scope)
             found.extend(reader.run())
             carried = reader.last_reading or carried
+            paragraph_scope = sentence_scope(sentence) or paragraph_scope
     return found
 
 
@@ -147,9 +149,10 @@ def _same_figures(made: list[Candidate], total: list[Candidate]) -> bool:
 
 
 class SentenceReader:
-    def __init__(self, sentence: Sentence, carried: SentenceReading | None):
+    def __init__(self, sentence: Sentence, carried: SentenceReading | None, paragraph_scope: Scope | None = None):
         self.s = sentence
         self.carried = carried  # the last reading of the sentence before, in the same paragraph
+        self.paragraph_scope = paragraph_scope  # the service an earlier sentence of the paragraph named
         self.last_reading: SentenceReading | None = None
         self.bracket_period = _bracketed_period(sentence.ctx, sentence.lexicon)
 
@@ -180,7 +183,7 @@ class SentenceReader:
                                 parallel=self._parallel(figures, index))
             if reading is None:
                 continue
-            made = self.candidates(figure, reading, effect)
+            made = self.candidates(figure, reading, effect, figure_scope(s, figure, window, self.paragraph_scope))
             if total is not None and _list_colon(s.text[total[0].span_end:figure.start]) and _same_figures(made, total[1]):
                 continue  # 'made 12 decisions: 7 were closed ...': a part of the total, with no measure of its own
             if made and not any(_list_colon(s.text[f.span_end:figure.start]) for f in figures[:index]):
@@ -293,21 +296,22 @@ class SentenceReader:
             reading.qualifiers.add("upheld")  # 'Upheld complaints were highest in Children in Care (28)'
         return services
 
-    def candidates(self, figure: Figure, result: SentenceReading, effect: Effects) -> list[Candidate]:
+    def candidates(self, figure: Figure, result: SentenceReading, effect: Effects, scope: Scope) -> list[Candidate]:
         found: list[Candidate] = []
         readings = [(result.reading, result.period)] + result.extra
         for reading, period in readings:
             for fig in [figure] + ([figure.partner] if figure.partner else []):
-                found.extend(self._candidate(fig, reading, period, result))
+                found.extend(self._candidate(fig, reading, period, result, scope))
         if effect.outcome_from is not None and result.reading.category_dim is None:
             outcome = [c for c in self.s.cues_in(figure.span_end, len(self.s.text), "category") if c.value.startswith("outcome:")]
             if outcome:
                 extra = replace(result.reading, category_dim="outcome", category=outcome[0].value.split(":")[1],
                                 label=outcome[0].text, qualifiers=set(result.reading.qualifiers))
-                found.extend(self._candidate(figure, extra, result.period, result))
+                found.extend(self._candidate(figure, extra, result.period, result, scope))
         return found
 
-    def _candidate(self, figure: Figure, reading: Reading, period: str | None, result: SentenceReading) -> list[Candidate]:
+    def _candidate(self, figure: Figure, reading: Reading, period: str | None, result: SentenceReading,
+                   scope: Scope) -> list[Candidate]:
         if period is None:
             return []
         unit = figure.unit
@@ -330,7 +334,7 @@ class SentenceReader:
             block=block.index, page=block.page, line=block.line,
             confidence=SETTINGS.confidence["prose:compared" if result.inherited else "prose"],
             rule="prose:compared" if result.inherited else "prose",
-            evidence=tuple(f"frame:{name}" for name in result.frames),
+            evidence=tuple(f"frame:{name}" for name in result.frames), scope=scope.name, scope_where=scope.where,
         )]
 
     def _quote(self, figure: Figure) -> str:

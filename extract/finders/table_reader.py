@@ -350,6 +350,7 @@ class TableReader:
                     line=self.block.line,
                     bbox=self.block.bbox,
                     confidence=SETTINGS.confidence["table"],
+                    scope=self.ctx.scope.name, scope_where=self.ctx.scope.where,
                     authority_name=authority,
                     rule="table",
                     group=f"{self.group}.col{j}",  # rows of one column that share a category are summed

@@ -1,0 +1,103 @@
+"""Which part of the council a figure is about: only children's social care figures are facts.
+
+Council-wide reports and committee minutes put children's social care beside adults',
+corporate, housing or public health complaints, sometimes in one paragraph ("In relation to
+Adults and Public Health there were 53 stage 1 complaints ..."). A figure's scope is the
+nearest service area the text names (lexicon.yaml `scopes:`): in its own words, earlier in
+its clause or sentence, in an earlier sentence of its paragraph, in a list's introduction,
+a table's caption or row, the section heading, and last the document's title. A figure whose
+nearest scope is another service, or names several, or none in a document that covers
+several, is set aside with the reason, never published.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.lexicon import Cue, Lexicon
+from schemas import Document
+
+CHILDREN = "children"
+SEVERAL = "several"
+TITLE_CHARS = 600  # the title and first lines of a report, which say what it covers
+MAX_TITLE_CHARS = 200
+TITLE_WORDS_RE = re.compile(r"\b(?:reports?|complaints|representations|compliments)\b", re.IGNORECASE)
+INTRO_CHARS = 2000  # when the title names no service: the opening of the report
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure is about: `children`, another service's name, `several`, or None (not said)."""
+
+    name: str | None
+    where: str  # 'words', 'clause', 'sentence', 'paragraph', 'list', 'heading', 'document'
+
+    @property
+    def is_children(self) -> bool:
+        return self.name == CHILDREN
+
+    def evidence(self) -> str:
+        return f"scope:{self.where}"
+
+    def reason(self) -> str:
+        """Why a figure of this scope is set aside."""
+        if self.name == SEVERAL:
+            return f"the {self.where} names children's social care and other services together"
+        if self.name is None:
+            return "the text does not tie it to children's social care (the report covers several services)"
+        return f"about {self.name}, not children's social care ({self.where})"
+
+
+def scope_named(cues: list[Cue]) -> str | None:
+    """The one service area a run of scope cues names; `several` for more than one; None for none."""
+    names = {c.value for c in cues}
+    if not names:
+        return None
+    return names.pop() if len(names) == 1 else SEVERAL
+
+
+def text_scope(text: str, lexicon: Lexicon) -> str | None:
+    return scope_named(lexicon.scopes_in(text))
+
+
+def document_scope(doc: Document, lexicon: Lexicon) -> Scope:
+    """What the whole report covers: what its title names ('Children's Social Care Complaints
+    Annual Report', 'Annual Social Care, Public Health and Corporate Complaints Report'), else
+    what its first lines name, else its opening; None when it names no service at all."""
+    title = next((line for line in doc.text[:TITLE_CHARS].splitlines()
+                  if len(line) <= MAX_TITLE_CHARS and TITLE_WORDS_RE.search(line)), "")
+    for text in (title, doc.text[:TITLE_CHARS], doc.text[:INTRO_CHARS]):
+        name = text_scope(text, lexicon)
+        if name is not None:
+            return Scope(name, "document")
+    return Scope(None, "document")
+
+
+def nearest(cues: list[Cue], before: int) -> Cue | None:
+    """The scope cue ending nearest before a position."""
+    earlier = [c for c in cues if c.end <= before]
+    return max(earlier, key=lambda c: c.end) if earlier else None
+
+
+def figure_scope(s, figure, w, paragraph: Scope | None) -> Scope:
+    """A sentence figure's scope: the service its own words name ('53 complaints about adult
+    social care'), else the nearest one before it in its sentence ('In relation to Adults ...
+    there were 53'), else the one an earlier sentence of its paragraph named, else its
+    section's. A service the document prints as one of its own teams is not a scope."""
+    cues = [c for c in s.lexicon.scopes_in(s.text)
+            if not any(start <= c.start < end for start, end, _ in s.services)]
+    own = [c for c in cues if w.fig_end <= c.start < w.right_clause]
+    if own:
+        return Scope(scope_named(own), "words")
+    before = nearest(cues, figure.start)
+    if before is not None:
+        return Scope(before.value, "sentence")
+    return paragraph or s.ctx.scope
+
+
+def sentence_scope(s) -> Scope | None:
+    """The service a sentence names last: what the sentences after it in its paragraph are about."""
+    cues = [c for c in s.lexicon.scopes_in(s.text)
+            if not any(start <= c.start < end for start, end, _ in s.services)]
+    return Scope(cues[-1].value, "paragraph") if cues else None
