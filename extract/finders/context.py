@@ -22,6 +22,7 @@ class BlockContext:
     trail: list[str] = field(default_factory=list)  # the last few headings, nearest last
     levels: list[int] = field(default_factory=list)  # their levels (1 = top); a caption is below its heading
     scope: Scope = field(default_factory=lambda: Scope(None, "document"))  # what the section is about
+    document_scope: Scope = field(default_factory=lambda: Scope(None, "document"))  # what the report is about
 
     @property
     def stage(self) -> Stage | None:
@@ -56,13 +57,13 @@ class BlockContext:
 def section_scope(ctx: BlockContext, lexicon: Lexicon, document: Scope) -> Scope:
     """What a block's section is about: its list's introduction, else the nearest heading (or
     caption) that names a service, else the document."""
-    if ctx.intro and (name := text_scope(ctx.intro, lexicon)) is not None:
+    if ctx.intro and (name := text_scope(ctx.intro, lexicon, document.name)) is not None:
         return Scope(name, "list")
     rank = 7  # a heading further back speaks for this block only if it is above the nearer ones
     for heading, level in zip(reversed(ctx.trail), reversed(ctx.levels or [1] * len(ctx.trail))):
         if level >= rank:
             continue
-        if (name := text_scope(heading, lexicon)) is not None:
+        if (name := text_scope(heading, lexicon, document.name)) is not None:
             return Scope(name, "heading")
         rank = level
     return document
@@ -104,6 +105,7 @@ def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None)
             ctx.intro = intro
             ctx.intro_info = lexicon.label(intro)
         ctx.scope = section_scope(ctx, lexicon, contexts.document_scope)
+        ctx.document_scope = contexts.document_scope
         contexts[block.index] = ctx
         previous = block
     return contexts

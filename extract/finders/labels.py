@@ -26,7 +26,7 @@ FREE_LIST_ITEM_RE = re.compile(
 LABEL_FIRST_ITEM_RE = re.compile(r"^\s*(?P<label>[A-Za-z][^:\-–]*?)\s*[:\-–]\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\.?\s*$")
 LABEL_BRACKET_ITEM_RE = re.compile(
     r"^\s*(?P<label>[A-Za-z][^()]*?)\s*\(\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\)\s*(?:[,.;]|\band\b|\bor\b)?\s*$")
-PRONOUN_LABEL_RE = re.compile(r"^(?:were|was|are|is|of|in|for|to|at|and|or|the)\b", re.IGNORECASE)
+PRONOUN_LABEL_RE = re.compile(r"^(?:were|was|are|is|had|has|have|been|of|in|for|to|at|and|or|the)\b", re.IGNORECASE)
 
 
 def free_label_item(block: ListItem, ctx: BlockContext, lexicon: Lexicon) -> list[Candidate] | None:
@@ -88,6 +88,8 @@ def listed_label(s: Sentence, figure: Figure, left_start: int) -> tuple[str, str
     before = s.text[left_start:figure.start].rstrip(" (")
     phrase = s.lexicon.marker("list_item_split").split(before)[-1].strip(" )")
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE)
+    if s.lexicon.marker("change_phrase").search(phrase):
+        return None  # 'an increase of four (3.03%)': a change, not a label
     phrase_start = figure.start - len(s.text[left_start:figure.start]) + before.rfind(phrase)
     if not 1 <= len(phrase.split()) <= SETTINGS.max_label_words or any(
         c.kind in {"base", "category"} and c.start >= phrase_start and c.end <= figure.start for c in s.cues
@@ -153,6 +155,8 @@ def named_before(s: Sentence, figure: Figure, left_start: int) -> list[tuple[int
         return []
     if not s.lexicon.looks_like_service(name) or set(s.lexicon.bases_in(name)) & s.lexicon.words("counted_bases"):
         return []
+    if s.lexicon.scopes_in(name):
+        return []  # 'Children's Services received 11 Stage 1 complaints': the service area, not one of its teams
     start = s.text.find(name, left_start)
     return [(start, start + len(name), name)]
 

@@ -20,6 +20,7 @@ from schemas import Document
 
 CHILDREN = "children"
 SEVERAL = "several"
+STATUTORY = "statutory procedure"  # children's in a children's report; in a report of several, neither
 TITLE_CHARS = 600  # the title and first lines of a report, which say what it covers
 MAX_TITLE_CHARS = 200
 TITLE_WORDS_RE = re.compile(r"\b(?:reports?|complaints|representations|compliments)\b", re.IGNORECASE)
@@ -49,6 +50,13 @@ class Scope:
         return f"about {self.name}, not children's social care ({self.where})"
 
 
+def resolved(cues: list[Cue], document: str | None) -> list[Cue]:
+    """Scope cues with 'statutory' read as the report's own procedure when the report is about
+    children's social care, and dropped otherwise."""
+    return [c if c.value != STATUTORY else Cue(c.start, c.end, c.kind, CHILDREN, c.text)
+            for c in cues if c.value != STATUTORY or document == CHILDREN]
+
+
 def scope_named(cues: list[Cue]) -> str | None:
     """The one service area a run of scope cues names; `several` for more than one; None for none."""
     names = {c.value for c in cues}
@@ -57,8 +65,8 @@ def scope_named(cues: list[Cue]) -> str | None:
     return names.pop() if len(names) == 1 else SEVERAL
 
 
-def text_scope(text: str, lexicon: Lexicon) -> str | None:
-    return scope_named(lexicon.scopes_in(text))
+def text_scope(text: str, lexicon: Lexicon, document: str | None = None) -> str | None:
+    return scope_named(resolved(lexicon.scopes_in(text), document))
 
 
 def document_scope(doc: Document, lexicon: Lexicon) -> Scope:
@@ -85,8 +93,7 @@ def figure_scope(s, figure, w, paragraph: Scope | None) -> Scope:
     social care'), else the nearest one before it in its sentence ('In relation to Adults ...
     there were 53'), else the one an earlier sentence of its paragraph named, else its
     section's. A service the document prints as one of its own teams is not a scope."""
-    cues = [c for c in s.lexicon.scopes_in(s.text)
-            if not any(start <= c.start < end for start, end, _ in s.services)]
+    cues = _sentence_cues(s)
     own = [c for c in cues if w.fig_end <= c.start < w.right_clause]
     if own:
         return Scope(scope_named(own), "words")
@@ -98,6 +105,10 @@ def figure_scope(s, figure, w, paragraph: Scope | None) -> Scope:
 
 def sentence_scope(s) -> Scope | None:
     """The service a sentence names last: what the sentences after it in its paragraph are about."""
-    cues = [c for c in s.lexicon.scopes_in(s.text)
-            if not any(start <= c.start < end for start, end, _ in s.services)]
+    cues = _sentence_cues(s)
     return Scope(cues[-1].value, "paragraph") if cues else None
+
+
+def _sentence_cues(s) -> list[Cue]:
+    cues = [c for c in s.lexicon.scopes_in(s.text) if not any(start <= c.start < end for start, end, _ in s.services)]
+    return resolved(cues, s.ctx.document_scope.name)

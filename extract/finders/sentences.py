@@ -30,6 +30,8 @@ from schemas.periods import PeriodMention, find_periods
 PHONE_RE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?\b0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}\b")
 YEAR_RE = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
 SECTION_NUMBER_RE = re.compile(r"^\d+\.\d+")  # '1.3 All of the 4 complaints': a paragraph number
+# '36 Annual Report on Children's Services ...', '2 CHILDREN'S SOCIAL CARE ...': an agenda item's number
+ITEM_TITLE_RE = re.compile(r"^\s*(?:[A-Z][\w'’&,-]*\s+(?:(?:of|on|and|for|the|to|in|&|-|–)\s+)*){3,}|^\s*[A-Z][A-Z'’&,\s-]{12,}\b")
 HYPHENED_WORD_RE = re.compile(r"^\s*[-–]\s*\w")  # '3-stage process', 'six-weekly'
 NAME_RANGE_RE = re.compile(r"^\s*(?:[-–]\s*\d+|\+)\s+[A-Z]")  # 'the 0-25 Disability Service', '16+ Team'
 PAIR_BETWEEN_RE = re.compile(
@@ -143,7 +145,7 @@ class Sentence:
             return True
         if YEAR_RE.match(number_text) and figure.unit is Unit.COUNT:
             return True
-        if self.block_start and figure.start == 0 and SECTION_NUMBER_RE.match(self.text):
+        if self.block_start and figure.start == 0 and (SECTION_NUMBER_RE.match(self.text) or ITEM_TITLE_RE.match(after)):
             return True
         if figure.unit is Unit.COUNT and HYPHENED_WORD_RE.match(after) and not re.match(r"^\s*[-–]\s*\d", after):
             return True
