@@ -50,7 +50,7 @@ WORD_LISTS = ("counted_bases", "function_words", "service_name_joiners")
 QUALIFIERS = (
     "change", "escalation_request", "in_timescale", "average_days", "upheld", "decision", "finished", "responded",
     "received", "rate", "target", "total", "combined_outcome", "placeholder", "sub_period", "offered",
-    "forward_looking", "elsewhere", "process_cost",
+    "forward_looking", "elsewhere", "process_cost", "part",
 )
 
 
@@ -265,6 +265,10 @@ class Lexicon:
         for name, patterns in self.periods.items():
             if name != "origin":
                 add("period", name, patterns)
+        # 'complaint related queries': a thing we do not count rules over the words inside it
+        uncounted = [c for c in found if c.kind == "base" and c.value == "uncounted"]
+        found = [c for c in found if c.kind != "base" or c.value == "uncounted"
+                 or not any(u.start <= c.start and c.end <= u.end for u in uncounted)]
         return sorted(found, key=lambda c: (c.start, -c.end))
 
     def is_not_a_count(self, before: str, after: str) -> bool:

@@ -1,7 +1,7 @@
 """Every sentence frame's examples (extract/frames.yaml) are tests: labelled examples as data.
 
-Each example is extracted as a one-paragraph report (with its heading, for the frames that
-depend on one) of a council and year given, and must give the facts it lists and none of
+Each example is extracted as a one-paragraph children's social care report (with its heading,
+for the frames that depend on one) of a council and year given, and must give the facts it lists and none of
 the facts under `not`. A fact matches on the fields the example gives.
 """
 
@@ -14,6 +14,7 @@ from pipeline.run import extract_file
 from schemas.errors import LexiconError
 
 FRAMES = load_frames()
+REPORT_TITLE = "Children's Social Care Complaints Annual Report"
 EXAMPLES = [(frame.name, number, example) for frame in FRAMES for number, example in enumerate(frame.examples, 1)]
 
 
@@ -26,7 +27,8 @@ def _matches(fact, wanted: dict) -> bool:
 @pytest.mark.parametrize("name, number, example", EXAMPLES, ids=[f"{n}-{i}" for n, i, _ in EXAMPLES])
 def test_frame_example(tmp_path, name, number, example):
     path = tmp_path / "example.txt"
-    path.write_text(f"{example.heading or 'Complaints annual report'}\n\n{example.text}\n", encoding="utf-8")
+    heading = f"{example.heading}\n\n" if example.heading else ""
+    path.write_text(f"{REPORT_TITLE}\n\n{heading}{example.text}\n", encoding="utf-8")
     facts = extract_file(path, council="Thurrock", period=example.year).facts
     shown = [(f.period, f.measure.value, f.stage, f.category, f.value, f.unit.value) for f in facts]
     for wanted in example.facts:

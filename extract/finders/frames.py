@@ -44,9 +44,13 @@ class Then(BaseModel):
 
     reading: str | None = Field(None, pattern="^(previous_fact|previous_figure)$",
                                 description="read the figure as the figure before it (or the last one that made a fact)")
-    period: str | None = Field(None, pattern="^(year|bracket_convention|year_before_compared|previous_year)$",
-                               description="its year: the `year` role, the section's bracket convention, the year "
-                                           "before the figure it is compared with, or the report's previous year")
+    period: str | None = Field(
+        None, pattern="^(year|bracket_convention|year_before_compared|previous_year|same_as_previous|later_year)$",
+        description="its year: the `year` role, the section's bracket convention, the year before the figure it is "
+                    "compared with, the year before (when its own words name none), the year of the figure before it, "
+                    "or the first year named after it in the sentence")
+    part: bool = Field(False, description="a part of a total named before it ('of which 1', 'the remaining 58'): no "
+                                          "volume of its own, only a breakdown (outcome, service) or a narrower scope")
     compare: bool = Field(False, description="it is compared with the figure before it: it counts the same thing")
     stage: str | None = Field(None, pattern="^stage$", description="its stage is the one the `stage` role names")
     also_period: str | None = Field(None, pattern="^year$", description="the same figure also holds for the `year` role")
@@ -120,6 +124,7 @@ class Effects:
     outcome_from: int | None = None
     own_words_end: int | None = None
     not_a_value: str | None = None
+    part: bool = False
 
 
 class FrameEngine:
@@ -199,6 +204,8 @@ class FrameEngine:
             effects.outcome_from = roles.get("marker", [None])[0].idx if roles.get("marker") else match_start
         if then.own_words_end and effects.own_words_end is None and roles.get("marker"):
             effects.own_words_end = roles["marker"][0].idx
+        if then.part:
+            effects.part = True
         if then.not_a_value and effects.not_a_value is None:
             effects.not_a_value = then.not_a_value
 

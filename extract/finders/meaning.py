@@ -64,7 +64,7 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
     elif compared_directly:
         reading.base = compared_with.base
     elif left_bases:
-        reading.base = max(left_bases, key=lambda c: c.end).value
+        reading.base = _nearest_before(s, left_bases)
     elif compared_with is not None:
         reading.base = compared_with.base
     elif sentence_bases:
@@ -77,6 +77,18 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
     subject = [before[0].value] if before and before[0].value in DOMINANT_CONTEXT_BASES else []
     reading = with_dominant_context(reading, subject, fill_missing=False)
     return reading, bool(right_bases or left_bases)
+
+
+def _nearest_before(s: Sentence, cues: list[Cue]) -> str:
+    """The thing named nearest before the number, as a compound: 'Ombudsman enquiries (5)'
+    counts Ombudsman cases."""
+    ordered = sorted(cues, key=lambda c: c.end)
+    compound = [ordered[-1]]
+    for cue in reversed(ordered[:-1]):
+        if cue.end <= compound[0].start and not s.text[cue.end:compound[0].start].strip():
+            compound.insert(0, cue)
+    dominant = [c for c in compound if c.value in DOMINANT_CONTEXT_BASES]
+    return dominant[0].value if dominant else compound[-1].value
 
 
 def _by_priority(s: Sentence, cues: list[Cue]) -> str:

@@ -32,7 +32,7 @@ from extract.finders.meaning import (
     read_stage,
     timescale_stage,
 )
-from extract.finders.reading import Reading, resolve, unit_allowed
+from extract.finders.reading import DOMINANT_CONTEXT_BASES, Reading, resolve, unit_allowed
 from extract.finders.scope import Scope, figure_scope, sentence_scope
 from extract.finders.sentences import Figure, Sentence, nlp_and_matcher
 from extract.lexicon import Lexicon
@@ -179,16 +179,19 @@ class SentenceReader:
             right_clause = s.clause_end(figure.end, right_end)
             window = Window(left_start, s.clause_start(left_start, figure.start), figure.end, right_clause, right_end)
             compared = previous_fact if effect.reading == "previous_fact" else previous
+            scope = figure_scope(s, figure, window, self.paragraph_scope)
             reading = self.read(figure, window, effect, compared, claimed, first_start,
-                                parallel=self._parallel(figures, index))
+                                parallel=self._parallel(figures, index), narrower=scope.where == "words")
             if reading is None:
                 continue
-            made = self.candidates(figure, reading, effect, figure_scope(s, figure, window, self.paragraph_scope))
+            made = self.candidates(figure, reading, effect, scope)
             if total is not None and _list_colon(s.text[total[0].span_end:figure.start]) and _same_figures(made, total[1]):
                 continue  # 'made 12 decisions: 7 were closed ...': a part of the total, with no measure of its own
             if made and not any(_list_colon(s.text[f.span_end:figure.start]) for f in figures[:index]):
                 total = (figure, made)
             found.extend(made)
+            if effect.reading:
+                continue  # '(2014-15: 12)': an aside about another year; what follows goes on from the figure before it
             previous = reading
             previous_fact = reading if made else previous_fact
         self.last_reading = previous_fact
@@ -219,8 +222,9 @@ class SentenceReader:
         return None
 
     def read(self, figure: Figure, w: Window, effect: Effects, previous: SentenceReading | None, claimed: set[int],
-             first_start: int, parallel: bool = False) -> SentenceReading | None:
-        """What one number counts; None when nothing it counts is named."""
+             first_start: int, parallel: bool = False, narrower: bool = False) -> SentenceReading | None:
+        """What one number counts; None when nothing it counts is named. `narrower`: its own
+        words name its scope ('seven of which related to children's social care')."""
         s = self.s
         if previous is not None and effect.reading:
             period = self._inherited_period(effect, previous, claimed)
@@ -249,8 +253,14 @@ class SentenceReader:
         if reading.base is None and (reading.qualifiers & {"average_days", "in_timescale"}
                                      or any(c.kind == "stage" for c in s.cues)):
             reading.base = "complaints"  # response times and stages are about complaints
-        if reading.base is None and self.carried is not None:
-            reading.base = self.carried.reading.base  # 'A further 12 were withdrawn': the last sentence's complaints
+        if (effect.part and effect.stage is None and not narrower
+                and not (own_base and previous is not None and reading.base != previous.reading.base)):
+            reading.qualifiers.add("part")  # 'the remaining 58': a part of a total, not a volume of its own
+        if self.carried is not None and (reading.base is None or (
+                reading.base == "complaints" and self.carried.reading.base in DOMINANT_CONTEXT_BASES)):
+            # 'A further 12 were withdrawn': the last sentence's complaints; 'This compared to 6
+            # complaints in the previous year' after a sentence about the Ombudsman: its cases
+            reading.base = self.carried.reading.base
         if reading.base is None and (comparison or s.method is Method.TEXT):
             return None  # a sentence that names nothing the number counts
 
@@ -266,15 +276,29 @@ class SentenceReader:
             reading.stage = previous.reading.stage
         if reading.stage is None and self.carried is not None and reading.base == self.carried.reading.base:
             reading.stage = self.carried.reading.stage
-        period = read_period(s, figure, w, claimed, first_start)
-        if (effect.period == "year_before_compared" and comparison and period and period == previous.period
-                and not s.names_a_year(w.fig_end, w.right_clause)):
-            period = shift(period, -1)  # '18 (up from 11)': a change from last year's figure
+        period = self._own_period(figure, w, effect, comparison, previous, read_period(s, figure, w, claimed, first_start))
         result = SentenceReading(reading, period, inherited=comparison, frames=list(effect.frames))
         # 'Cross Portfolio and Adult Social Care complaints saw 0% upheld': one figure, two services
         result.extra.extend((replace(reading, label=name), period) for _, _, name in services[1:])
         result.extra.extend((reading, year) for year in effect.also_periods)
         return result
+
+    def _own_period(self, figure: Figure, w: Window, effect: Effects, comparison: bool, previous: SentenceReading | None,
+                    period: str | None) -> str | None:
+        """The year read by proximity, unless a frame says otherwise and the figure's own words
+        name no year."""
+        if period is None or effect.period is None or self.s.names_a_year(w.fig_end, w.right_clause):
+            return period
+        if effect.period == "year_before_compared" and comparison and period == previous.period:
+            return shift(period, -1)  # '18 (up from 11)': a change from last year's figure
+        if effect.period == "previous_year":
+            return shift(period, -1)  # 'up from 6 to 13': the first number is last year's
+        if effect.period == "same_as_previous" and previous is not None and previous.period:
+            return previous.period  # 'This compared to 6 complaints in 2018/19, of which 1 was upheld'
+        if effect.period == "later_year":
+            later = [m for m in self.s.periods if m.start >= figure.end]
+            return later[0].period if later else period  # 'This compared to 2,843 referrals and 2.7% for 2022/23'
+        return period
 
     def _labels(self, reading: Reading, figure: Figure, w: Window) -> list[tuple[int, int, str]] | None:
         """The service, theme or remedy the figure is counted under (the services named, when
