@@ -50,7 +50,7 @@ WORD_LISTS = ("counted_bases", "function_words", "service_name_joiners")
 QUALIFIERS = (
     "change", "escalation_request", "in_timescale", "average_days", "upheld", "decision", "finished", "responded",
     "received", "rate", "target", "total", "combined_outcome", "placeholder", "sub_period", "offered",
-    "forward_looking", "elsewhere", "process_cost", "part",
+    "forward_looking", "elsewhere", "process_cost", "part", "in_part_of_year", "combined_type",
 )
 
 
