@@ -13,6 +13,9 @@ GOLD_DIR = ROOT / "tests" / "gold"
 REPORTS_DIR = ROOT / "corpus" / "reports"
 FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "documents"
 SHARED = ROOT.parent / "shared"
+#: What a children's social care complaints report says it is; small test reports are given it,
+#: since a figure is only published when the text ties it to children's social care.
+CHILDREN_REPORT_TITLE = "Children's Social Care Complaints Annual Report"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
@@ -51,12 +54,14 @@ def seed_extractions():
 
 @pytest.fixture
 def text_report(tmp_path):
-    """Write a small text report and extract it: text_report(body, council=..., year=...)."""
+    """Write a small text report and extract it: text_report(body, council=..., year=...). It is
+    titled as a children's social care report unless `title` says otherwise (None: no title)."""
     from pipeline.run import extract_file
 
-    def make(body: str, council: str | None = "Thurrock", year: str | None = "2023-24", name: str = "report.txt"):
+    def make(body: str, council: str | None = "Thurrock", year: str | None = "2023-24", name: str = "report.txt",
+             title: str | None = CHILDREN_REPORT_TITLE):
         path = tmp_path / name
-        path.write_text(body, encoding="utf-8")
+        path.write_text(f"{title}\n\n{body}" if title else body, encoding="utf-8")
         return extract_file(path, council=council, period=year)
 
     return make

@@ -122,7 +122,7 @@ def test_markup_in_a_report_is_shown_escaped_on_the_site(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "reports").mkdir(parents=True)
     (corpus / "reports" / "hostile.txt").write_text(
-        "Medway Council complaints report 2022/23\n\n"
+        "Medway Council children's social care complaints report 2022/23\n\n"
         "We received 41 complaints <script>alert('x')</script> &amp; &lt;b&gt; during the year.\n",
         encoding="utf-8",
     )

@@ -264,7 +264,8 @@ Local Government and Social Care Ombudsman
 
 
 def test_every_fact_keeps_its_provenance(text_report):
-    ex = text_report("Complaints annual report\n\nWe received 57 complaints in the year.\n", year="2022-23")
+    ex = text_report("Children's social care complaints annual report\n\nWe received 57 complaints in the year.\n",
+                     year="2022-23", title=None)
     (fact,) = ex.facts
     assert fact.provenance.quote == "We received 57 complaints in the year."
     assert fact.provenance.line == 3

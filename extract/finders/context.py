@@ -4,12 +4,16 @@ and the document's council and period. Finders read a figure's meaning partly fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extract.finders.scope import Scope, document_scope, text_scope
 from extract.lexicon import LabelInfo, Lexicon
 from schemas.periods import start_year
-from schemas import Candidate, Document, Heading, ListItem, Paragraph, Stage, Table
+from schemas import Candidate, Chart, Document, Heading, ListItem, Paragraph, Stage, Table
+
+#: A heading that names a table or figure: it heads the table after it, not the section.
+CAPTION_RE = re.compile(r"^\W*(?:table|figure|chart|graph)\s*\d+", re.IGNORECASE)
 
 
 @dataclass
@@ -98,6 +102,10 @@ def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None)
             # a reader that found the table's caption (above or below it) gives it as the nearest heading
             heading, block_trail = block.caption, (trail + [block.caption])[-3:]
             block_levels = (levels + [7])[-3:]
+        if isinstance(block, (Table, Chart)) and trail and CAPTION_RE.match(trail[-1]):
+            # 'Table 2: Stage 1 response times' heads its table, not the paragraphs after the table
+            # (its place is kept, empty, so the headings above it stay where they were)
+            trail = trail[:-1] + [""]
         ctx = BlockContext(document_period=document_period, heading=heading, trail=block_trail, levels=block_levels)
         if heading:
             ctx.heading_info = lexicon.label(heading)

@@ -33,7 +33,7 @@ from extract.finders.meaning import (
     timescale_stage,
 )
 from extract.finders.reading import DOMINANT_CONTEXT_BASES, Reading, resolve, unit_allowed
-from extract.finders.scope import Scope, figure_scope, sentence_scope
+from extract.finders.scope import Scope, figure_scope, is_scope_name, sentence_scope
 from extract.finders.sentences import Figure, Sentence, nlp_and_matcher
 from extract.lexicon import Lexicon
 from extract.settings import SETTINGS
@@ -67,7 +67,11 @@ def find(doc: Document, contexts: Contexts, lexicon: Lexicon) -> list[Candidate]
     """Figures in paragraphs and list items. The document's own names for its services (from
     the tables and charts read before) mark a sentence naming one as about that service."""
     nlp, _ = nlp_and_matcher()
-    patterns = service_patterns(service_labels(contexts.earlier))
+    # in a report of several services, 'Children's Social Care' is the service the report is
+    # about; in a children's report, 'Adult Social Care' may be a directorate its complaints went to
+    labels = [label for label in service_labels(contexts.earlier)
+              if contexts.document_scope.is_children or not is_scope_name(label, lexicon)]
+    patterns = service_patterns(labels)
     sections = _section_texts(doc)
     found: list[Candidate] = []
     for block in doc.blocks:

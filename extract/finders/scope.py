@@ -20,7 +20,8 @@ from schemas import Document
 
 CHILDREN = "children"
 SEVERAL = "several"
-STATUTORY = "statutory procedure"  # children's in a children's report; in a report of several, neither
+STATUTORY = "statutory procedure"
+SUBJECT_WORDS = 3  # a service named this close before a figure is its subject  # children's in a children's report; in a report of several, neither
 TITLE_CHARS = 600  # the title and first lines of a report, which say what it covers
 MAX_TITLE_CHARS = 200
 TITLE_WORDS_RE = re.compile(r"\b(?:reports?|complaints|representations|compliments)\b", re.IGNORECASE)
@@ -55,6 +56,13 @@ def resolved(cues: list[Cue], document: str | None) -> list[Cue]:
     children's social care, and dropped otherwise."""
     return [c if c.value != STATUTORY else Cue(c.start, c.end, c.kind, CHILDREN, c.text)
             for c in cues if c.value != STATUTORY or document == CHILDREN]
+
+
+def is_scope_name(label: str, lexicon: Lexicon) -> bool:
+    """A label that is a service area's own name ('Children's Social Care', 'Adult social
+    care', 'Housing'), not a team within one ('Disabled Children's Service')."""
+    text = label.strip(" :*")
+    return any(c.start <= 2 and len(text) - c.end <= 2 for c in lexicon.scopes_in(text))
 
 
 def scope_named(cues: list[Cue]) -> str | None:
@@ -94,13 +102,22 @@ def figure_scope(s, figure, w, paragraph: Scope | None) -> Scope:
     there were 53'), else the one an earlier sentence of its paragraph named, else its
     section's. A service the document prints as one of its own teams is not a scope."""
     cues = _sentence_cues(s)
-    own = [c for c in cues if w.fig_end <= c.start < w.right_clause]
+    # a service named just before the next figure is that figure's subject, not this one's:
+    # 'Adult social care received 148 complaints and children's social care 96'
+    own = [c for c in cues if w.fig_end <= c.start < w.right_clause and not _next_subject(s, c, w)]
     if own:
         return Scope(scope_named(own), "words")
     before = nearest(cues, figure.start)
     if before is not None:
         return Scope(before.value, "sentence")
     return paragraph or s.ctx.scope
+
+
+def _next_subject(s, cue: Cue, w) -> bool:
+    """A service named just before the next figure, in the same clause, is its subject."""
+    between = s.text[cue.end:w.right_end]
+    return (w.right_end < len(s.text) and len(between.split()) <= SUBJECT_WORDS
+            and not s.lexicon.marker("clause_break").search(between))
 
 
 def sentence_scope(s) -> Scope | None:

@@ -12,6 +12,7 @@ import re
 
 from extract.finders.context import BlockContext
 from extract.finders.grid import Grid
+from extract.finders.scope import CHILDREN, Scope, is_scope_name, text_scope
 from extract.finders.reading import (
     DOMINANT_CONTEXT_BASES,
     Reading,
@@ -40,6 +41,8 @@ class TableReader:
                  context: list[LabelInfo], group: str):
         self.grid, self.block, self.ctx, self.lexicon = grid, block, ctx, lexicon
         self.corner, self.context, self.group = corner, context, group
+        self.scope = ctx.scope  # what the table's figures are about (a row's own, in a table of services)
+        self.row_scopes: dict[str, str] | None = None
         self.context_bases = context[0].bases if context else []  # the caption or nearest heading rules
         self.column_infos = [lexicon.label(label) if label else LabelInfo(text="") for label in grid.column_labels]
         self.timescale_stage = _implied_stage_of_rows(grid, lexicon)
@@ -177,9 +180,18 @@ class TableReader:
             found.extend(self.cell(row, j, reading, info.period or self.ctx.period, column=label))
         return found
 
+    def scope_rows(self, labels: list[str]) -> dict[str, str] | None:
+        """In a report of several services, a table whose rows are services ('Children's Social
+        Care | 233', 'Adult Social Care | 402', 'Council total'): each row's scope, by label."""
+        if self.ctx.scope.is_children:
+            return None
+        named = {label: text_scope(label, self.lexicon) for label in labels if is_scope_name(label, self.lexicon)}
+        return named if len(named) >= 2 and CHILDREN in named.values() else None
+
     def read_labelled_rows(self) -> list[Candidate]:
         labels = [clean_label(r[0].text) for r in self.grid.data]
-        dimension = self.row_dimension(labels)
+        self.row_scopes = self.scope_rows(labels)
+        dimension = None if self.row_scopes else self.row_dimension(labels)
         if dimension == "unsupported":
             return []
         multi_base = len({b for label in labels for b in self.lexicon.bases_in(label)[:1]}) >= 2
@@ -230,6 +242,9 @@ class TableReader:
         return None
 
     def read_row(self, row: list[Cell], label: str, path: str, dimension: str | None, multi_base: bool) -> list[Candidate]:
+        if self.row_scopes is not None:  # the row is a service of the council: its name is its scope, not a label
+            self.scope = Scope(self.row_scopes.get(label), "row")
+            label = ""
         info = self.lexicon.label(label)
         row_period = info.period
         found = []
@@ -350,7 +365,7 @@ class TableReader:
                     line=self.block.line,
                     bbox=self.block.bbox,
                     confidence=SETTINGS.confidence["table"],
-                    scope=self.ctx.scope.name, scope_where=self.ctx.scope.where,
+                    scope=self.scope.name, scope_where=self.scope.where,
                     authority_name=authority,
                     rule="table",
                     group=f"{self.group}.col{j}",  # rows of one column that share a category are summed

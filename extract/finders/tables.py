@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from extract.finders.context import BlockContext, Contexts
+from extract.finders.context import CAPTION_RE, BlockContext, Contexts
 from extract.finders.grid import Grid, split_side_by_side, square
 from extract.finders.reading import clean_label
 from extract.finders.table_reader import TableReader
@@ -21,7 +21,6 @@ from extract.lexicon import LabelInfo, Lexicon
 from schemas import Candidate, Cell, Document, Table
 from schemas.periods import shift
 
-CAPTION_RE = re.compile(r"^\W*(?:table|figure|chart|graph)\s*\d+", re.IGNORECASE)
 CONTENTS_ROW = re.compile(r"^(?:section|chapter|part|appendix|annex)\s+\w+\b", re.IGNORECASE)
 
 
