@@ -295,26 +295,42 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None, verbose: bool) -> None:
 @click.option("--category", default="", help="Category, for measures that have them (e.g. upheld).")
 @click.option("--unit", default="count", show_default=True, help="count, percent, days or gbp.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True)
-def benchmark(council: str, measure: str, stage: str, period: str | None, category: str, unit: str, db_path: Path) -> None:
+@click.option("--ofsted", "grade", metavar="GRADE",
+              help="Also compare with England's councils whose Ofsted judgement in force in that year is GRADE "
+                   "(Outstanding, Good, 'Requires improvement', Inadequate).")
+def benchmark(council: str, measure: str, stage: str, period: str | None, category: str, unit: str, db_path: Path,
+              grade: str | None) -> None:
     """Compare a council's figure with its statistical neighbours, region and England.
 
     Prints the neighbours' average and how many have data, region and England averages,
     rank and quartile, change from the year before, rates per 10,000 children and per
-    1,000 referrals, flags and caveats, then each neighbour's figure.
+    1,000 referrals, flags and caveats, then each neighbour's figure, and the council's
+    Ofsted judgement in force at the end of the year. With --ofsted, England's average and
+    the council's rank among only the councils with that judgement (Ofsted's judgements as
+    extracted by Data to Insight: a third-party extraction, not an official statistic).
 
     Example:
 
         complaints benchmark "Thurrock" --measure complaints_received --stage stage1 --year 2023-24
+
+        complaints benchmark Thurrock --measure complaints_received --stage stage1 --year 2023-24 --ofsted good
     """
     from publish.benchmark import compare, format_comparison
+    from publish.ofsted import england_with_judgement, format_council_judgement, format_judgement_group
     from schemas.errors import BenchmarkError
 
     try:
         comparison = compare(db_path, council, measure, _normal_period(period) if period else None,
                              stage=stage.replace(" ", "").lower(), category=category, unit=unit)
+        group = england_with_judgement(db_path, comparison.row, grade) if grade else None
+        judgement = format_council_judgement(db_path, comparison.row)
     except BenchmarkError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(format_comparison(comparison))
+    if judgement:
+        click.echo(judgement)
+    if group is not None:
+        click.echo(format_judgement_group(comparison.row, group))
 
 
 # -- collecting reports ------------------------------------------------------------------------
