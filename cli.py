@@ -459,18 +459,22 @@ def corpus_command(corpus_dir: Path | None) -> None:
         click.echo("coverage: no document has both a council and a year yet")
     else:
         first, last = coverage.periods[0], coverage.periods[-1]
+        named = coverage.named_councils
         click.echo(
-            f"coverage: {len(coverage.councils)} councils x {len(coverage.periods)} years ({first} to {last}): "
+            f"coverage: {len(coverage.councils)} councils x {len(coverage.periods)} years ({first} to {last}), "
+            f"{len(coverage.cells)} council-years (each council's years with children's services): "
             f"{len(coverage.present)} present, {len(coverage.failed)} failed, {len(coverage.missing)} missing"
         )
+        click.echo(f"{len(named)} councils have a row in the manifest; the other {len(coverage.councils) - len(named)} "
+                   "have nothing yet (the site's coverage table lists every council)")
         marks = {PRESENT: "#", FAILED: "x", MISSING: "."}
         click.echo(f"{'':<26} " + " ".join(f"{p[2:]:>5}" for p in coverage.periods))
-        for _code, name in coverage.councils:
-            cells = [coverage.cell(name, p) for p in coverage.periods]
-            click.echo(f"{name[:26]:<26} " + " ".join(f"{marks[c.status]:>5}" for c in cells))
-        click.echo("(# present, x failed, . missing)")
-        for _code, name in coverage.councils:
-            gaps = [p for p in coverage.periods if coverage.cell(name, p).status == MISSING]
+        for code, name in named:
+            cells = {c.period: marks[c.status] for c in coverage.council_cells(code)}
+            click.echo(f"{name[:26]:<26} " + " ".join(f"{cells.get(p, ' '):>5}" for p in coverage.periods))
+        click.echo("(# present, x failed, . missing, blank: the council did not run children's services that year)")
+        for code, name in named:
+            gaps = [c.period for c in coverage.council_cells(code) if c.status == MISSING]
             if gaps:
                 click.echo(f"missing: {name}: {', '.join(gaps)}")
         for cell in coverage.failed:
@@ -478,6 +482,11 @@ def corpus_command(corpus_dir: Path | None) -> None:
     if coverage.unplaced:
         click.echo(f"{len(coverage.unplaced)} row(s) have no council or year; fill them in in the manifest: "
                    + ", ".join(r.file or r.source_url for r in coverage.unplaced))
+    for row, why in coverage.unknown:
+        click.echo(f"not counted: {row.file or row.source_url}: {why}")
+    if corpus.unlisted:
+        click.echo(f"{len(corpus.unlisted)} file(s) in reports/ have no row and are not counted: "
+                   "`complaints add FILE --council C --year Y` gives them one")
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ def build(
                 raise BuildAborted(extraction.error or f"{path.name}: failed")
             add_extraction(db, path, row, extraction, corpus, seen, report)
         finish_database(db)
-        create_coverage_table(db, corpus.rows)  # which councils have which years
+        create_coverage_table(db, corpus.rows, corpus.root)  # which councils have which years (as `complaints corpus`)
         db.close()
         os.replace(temporary, db_path)
     finally:
