@@ -346,14 +346,16 @@ _CORPUS_OPTION = dict(type=click.Path(file_okay=False, path_type=Path),
 @click.option("--url", help="Where the council published it (recorded as source_url; `complaints fetch` checks it).")
 @click.option("--title", help="The report's title.")
 @click.option("--licence", help="Its licence, e.g. 'Open Government Licence v3.0'.")
+@click.option("--notes", help="A note for the manifest's notes column (what the file is, how it was made).")
 @click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
 def add(file: Path, council: str | None, period: str | None, url: str | None, title: str | None,
-        licence: str | None, corpus_dir: Path | None) -> None:
+        licence: str | None, notes: str | None, corpus_dir: Path | None) -> None:
     """Add a local report file to the corpus: stored as reports/<sha256>.<ext>, with a manifest row.
 
     The council and year are checked against the council registry. Left out, they are read
     from the document; when it does not say, the row is added with them blank, to fill in.
     The same file added twice is stored once. A file the readers cannot read is refused.
+    With --url, the address is noted in the corpus's sources.csv too.
 
     Example:
 
@@ -363,7 +365,8 @@ def add(file: Path, council: str | None, period: str | None, url: str | None, ti
     from schemas.errors import AddError
 
     try:
-        result = add_document(file, corpus_dir, council=council, period=period, url=url, title=title, licence=licence)
+        result = add_document(file, corpus_dir, council=council, period=period, url=url, title=title, licence=licence,
+                              notes=notes)
     except AddError as exc:
         raise click.ClickException(str(exc)) from exc
     row = result.row
@@ -383,6 +386,11 @@ def add(file: Path, council: str | None, period: str | None, url: str | None, ti
 
 @main.command()
 @click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+@click.option("--sources", "from_sources", is_flag=True,
+              help="Fetch the known addresses in the corpus's sources.csv not fetched yet, instead of the manifest's "
+                   "rows: committee pages are followed to the complaints documents they link.")
+@click.option("--council", help="With --sources: only this council's addresses (name or ONS code).")
+@click.option("--recheck", is_flag=True, help="With --sources: fetch addresses fetched before again.")
 @click.option("--delay", type=click.FloatRange(min=0), default=None,
               help="Seconds between two requests to the same host (default 2).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -391,40 +399,115 @@ def add(file: Path, council: str | None, period: str | None, url: str | None, ti
               help="Largest file to download (default 50 MiB); a bigger one is stopped and recorded as failed.")
 @click.option("--attempts", type=click.IntRange(1, 10), default=None,
               help="Tries per request on server errors and dropped connections, with back-off (default 3).")
-def fetch(corpus_dir: Path | None, delay: float | None, timeout: float | None, max_bytes: int | None,
-          attempts: int | None) -> None:
-    """Download the reports the manifest lists by URL, and check archived ones for changes.
+def fetch(corpus_dir: Path | None, from_sources: bool, council: str | None, recheck: bool, delay: float | None,
+          timeout: float | None, max_bytes: int | None, attempts: int | None) -> None:
+    """Download the reports the manifest lists by URL, and check archived ones for changes;
+    or, with --sources, fetch the corpus's known addresses (sources.csv).
 
     A row with a source_url and no archived file is downloaded; an archived one gets a
     conditional GET, and a changed report becomes a new version (new file, new row; the old
-    ones are kept). Every outcome is written to the manifest after each document, so an
+    ones are kept). With --sources, each address not fetched yet is requested: a committee
+    page (ModernGov mgAi.aspx, ieIssueDetails.aspx...) is read for linked documents whose
+    titles name complaints or representations, and those are archived with the page as their
+    origin_url (a page that links none is archived itself); any other address is archived as
+    it is. Every outcome is written to the manifest and sources.csv after each document, so an
     interrupted run is resumed by running it again. Exits 2 when a URL failed.
 
     Example:
 
         complaints fetch --delay 2 --timeout 30
+
+        complaints fetch --sources --council Swindon
     """
     from corpus.fetch import fetch_corpus
+    from corpus.follow import fetch_sources
     from pipeline.run import identify_file
+    from pipeline.sources import council_selector
+    from schemas.errors import UnknownCouncilError
 
     options = {k: v for k, v in dict(delay=delay, timeout=timeout, max_bytes=max_bytes, attempts=attempts).items()
                if v is not None}
+    if (council or recheck) and not from_sources:
+        raise click.UsageError("--council and --recheck go with --sources")
 
-    def progress(result) -> None:
+    def progress(result, indent: str = "") -> None:
         row = result.row
-        click.echo(f"{result.outcome:<13} {(row.council or '?')[:26]:<26} {row.period or '?':<8} {result.url}")
+        click.echo(f"{indent}{result.outcome:<13} {(row.council or '?')[:26]:<26} {row.period or '?':<8} {result.url}")
+        click.echo(f"{indent}              {result.detail}")
+
+    def source_progress(result) -> None:
+        source = result.source
+        click.echo(f"{result.outcome:<13} {(source.council or '?')[:26]:<26} {source.period or '?':<8} {source.url}")
         click.echo(f"              {result.detail}")
+        for document in result.documents:
+            if document.url != source.url:
+                progress(document, indent="  ")
 
     try:
-        summary = fetch_corpus(corpus_dir, on_document=progress, identify=identify_file, **options)
+        if from_sources:
+            try:
+                select = council_selector(council) if council else None
+            except UnknownCouncilError as exc:
+                raise click.BadParameter(str(exc), param_hint="--council") from exc
+            summary = fetch_sources(corpus_dir, recheck=recheck, select=select, on_source=source_progress,
+                                    identify=identify_file, **options)
+            problems = len(summary.problems) + len(summary.documents.problems)
+        else:
+            summary = fetch_corpus(corpus_dir, on_document=progress, identify=identify_file, **options)
+            problems = len(summary.problems)
     except KeyboardInterrupt:
         click.echo("interrupted: the manifest has every document done so far; run again to continue", err=True)
         sys.exit(130)
     click.echo(summary.describe())
-    if summary.problems:
-        click.echo(f"{len(summary.problems)} URL(s) could not be archived; see the status column of the manifest.",
+    if problems:
+        click.echo(f"{problems} URL(s) could not be archived; see the status columns of the manifest and sources.csv.",
                    err=True)
         sys.exit(2)
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+@click.option("--council", help="Only this council's addresses (name or ONS code).")
+@click.option("--import", "list_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Add the addresses of a CSV list (columns council, period, url, kind, what_it_is) first.")
+def sources(corpus_dir: Path | None, council: str | None, list_path: Path | None) -> None:
+    """List the known addresses of reports (the corpus's sources.csv) and what became of each.
+
+    The list grows with every `complaints add --url` and `complaints fetch`; --import adds
+    a list of addresses (council names are checked against the registry; a children's trust
+    named with its council in brackets is that council's). Addresses not fetched yet are
+    fetched by `complaints fetch --sources`.
+
+    Example:
+
+        complaints sources --council Havering
+
+        complaints sources --import more_addresses.csv
+    """
+    from corpus.sources import load_sources, sources_path
+    from pipeline.sources import council_selector, import_sources
+    from schemas.errors import SourcesError, UnknownCouncilError
+
+    path = sources_path(corpus_dir)
+    if list_path is not None:
+        try:
+            imported = import_sources(list_path, path, listed_by=f"imported from {list_path.name}")
+        except SourcesError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"imported {list_path}: {len(imported.added)} addresses added, {len(imported.known)} already known")
+    try:
+        select = council_selector(council) if council else None
+    except UnknownCouncilError as exc:
+        raise click.BadParameter(str(exc), param_hint="--council") from exc
+    rows = [row for row in load_sources(path) if select is None or select(row)]
+    click.echo(f"{'council':<26} {'period':<8} {'kind':<15} {'status':<10} {'files':>5}  url")
+    for row in sorted(rows, key=lambda r: ((r.council or "").casefold(), r.period or "", r.url)):
+        click.echo(f"{(row.council or '?')[:26]:<26} {row.period or '?':<8} {(row.kind or '')[:15]:<15} "
+                   f"{row.state or 'not fetched':<10} {len(row.files):>5}  {row.url}")
+    states = [row.state or "not fetched" for row in rows]
+    counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
+    councils = {(row.council or "?").casefold() for row in rows}
+    click.echo(f"{len(rows)} addresses for {len(councils)} councils: {counts or 'none'} ({path})")
 
 
 @main.command("corpus")
