@@ -620,7 +620,9 @@ OLD_COLUMNS = ["file", "council", "period", "title", "original_format", "sha256"
 def test_the_bundled_manifest_still_loads_and_builds_the_same():
     before = DEFAULT_MANIFEST.read_bytes()
     rows = load_manifest(DEFAULT_MANIFEST)
-    assert len(rows) == 5 and all(row.is_document and row.status is None for row in rows)
+    # the five seed rows (an old manifest's nine columns: no status) and the 25 real pages added since
+    assert len(rows) == 30 and all(row.is_document for row in rows)
+    assert [row.status for row in rows[:5]] == [None] * 5 and {row.status for row in rows[5:]} == {"ok"}
     corpus = load_corpus()
     assert [path.name for path, _ in corpus.entries()] == [Path(row.file).name for row in rows]
     assert DEFAULT_MANIFEST.read_bytes() == before

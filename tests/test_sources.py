@@ -394,3 +394,4 @@ def test_the_bundled_sources_list():
         assert council.name == row.council, row.url  # the registry's name, never a guess
         assert row.period or row.period_note, row.url
     assert {r.council for r in rows if r.named_as} == {"Reading", "Slough"}
+    assert sum(r.status == "ok" for r in rows) == 25  # the real pages added to the corpus
