@@ -510,6 +510,49 @@ def sources(corpus_dir: Path | None, council: str | None, list_path: Path | None
     click.echo(f"{len(rows)} addresses for {len(councils)} councils: {counts or 'none'} ({path})")
 
 
+@main.command()
+@click.argument("council")
+@click.option("--year", "period", help="The reporting year compared, e.g. 2023-24 (default: the council's latest "
+                                       "year in the corpus).")
+@click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+def neighbours(council: str, period: str | None, corpus_dir: Path | None) -> None:
+    """List a council's 10 statistical neighbours and what the corpus has and lacks for each: the
+    to-do list of a real comparison.
+
+    The neighbours are DfE's model for the year (April 2021 before 2023-24, May 2025 from
+    then). For the council and each neighbour: its status for the year, the years the corpus
+    has, the years of the comparison it lacks (the year and the council's other years, first
+    to last), the known addresses of its reports (sources.csv), and what to do: fetch a known
+    address (`complaints fetch --sources --council NAME`) or find one. The site shows the same
+    as "what is missing for this comparison".
+
+    Example:
+
+        complaints neighbours Thurrock --year 2023-24
+    """
+    from corpus.manifest import load_corpus
+    from publish.neighbours import comparison_group, format_group
+    from schemas.errors import UnknownCouncilError
+
+    if period:
+        try:
+            period = check_year(period)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--year") from exc
+    try:
+        group = comparison_group(council, period, load_corpus(corpus_dir))
+    except UnknownCouncilError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_group(group))
+
+
+def check_year(text: str) -> str:
+    """'2023/24' -> '2023-24'; ValueError for what is not one reporting year."""
+    from schemas import check_period
+
+    return check_period(_normal_period(text))
+
+
 @main.command("corpus")
 @click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
 def corpus_command(corpus_dir: Path | None) -> None:

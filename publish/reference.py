@@ -86,6 +86,24 @@ def load_reference(db: sqlite_utils.Database) -> None:
     materialise(db)  # benchmarks are derived from these tables
 
 
+def council_records(registry) -> list[dict]:
+    """The rows of the `councils` table, from the council registry (by code)."""
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "dfe_number": c.dfe_number,
+            "type": c.type,
+            "region_code": c.region_code,
+            "region_name": c.region_name,
+            "start_date": c.start.isoformat() if c.start else None,
+            "end_date": c.end.isoformat() if c.end else None,
+            "current": c.live,
+        }
+        for c in sorted(registry.by_code.values(), key=lambda c: c.code)
+    ]
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 def _rows(file_name: str) -> Iterator[dict]:
@@ -143,9 +161,14 @@ def code_for_dfe_number(councils: list[dict], number: str, day: date) -> dict:
 
 # -- statistical neighbours -------------------------------------------------------------------
 
-def add_statistical_neighbours(db: sqlite_utils.Database, councils: list[dict]) -> None:
+def statistical_neighbours(councils: list[dict]) -> list[dict]:
+    """Both DfE models' rows (the `statistical_neighbours` table), from the reference files."""
     by_code = {c["code"]: c for c in councils}
-    rows = list(_neighbours_2025(by_code)) + list(_neighbours_2021(councils))
+    return list(_neighbours_2025(by_code)) + list(_neighbours_2021(councils))
+
+
+def add_statistical_neighbours(db: sqlite_utils.Database, councils: list[dict]) -> None:
+    rows = statistical_neighbours(councils)
     db["statistical_neighbours"].insert_all(
         rows,
         pk=("model", "council_code", "rank"),
