@@ -18,19 +18,11 @@ sources.csv are written atomically after every source, so a run can be stopped a
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 from corpus.fetch import (
-    DEFAULT_ATTEMPTS,
-    DEFAULT_BACKOFF,
-    DEFAULT_DELAY,
-    DEFAULT_MAX_BYTES,
-    DEFAULT_TIMEOUT,
     FetchResult,
     FetchSummary,
     Request,
@@ -102,29 +94,20 @@ def fetch_sources(
     *,
     recheck: bool = False,
     select: Callable[[SourceRow], bool] | None = None,
-    delay: float = DEFAULT_DELAY,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    attempts: int = DEFAULT_ATTEMPTS,
-    backoff: float = DEFAULT_BACKOFF,
     identify: Identify | None = None,
     on_source: Callable[[SourceResult], None] | None = None,
-    client: httpx.Client | None = None,
-    event_hooks: dict | None = None,
-    trust_env: bool = True,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
     now: Callable[[], str] = utc_now,
+    **session_options,
 ) -> SourcesSummary:
     """Fetch the corpus's known addresses (see the module). The manifest and sources.csv are
-    saved after every source, before `on_source` is called."""
+    saved after every source, before `on_source` is called. `session_options` are those of
+    `corpus.fetch.session` (delay, timeout, max_bytes, attempts, backoff, client, event_hooks,
+    trust_env, sleep, clock), with the same defaults as `complaints fetch`."""
     root = Path(corpus_dir) if corpus_dir else CORPUS_DIR
     manifest, sources_file = root / "manifest.csv", sources_path(root)
     rows, sources = load_manifest(manifest), load_sources(sources_file)
     summary = SourcesSummary()
-    with session(root / REPORTS, delay=delay, timeout=timeout, max_bytes=max_bytes, attempts=attempts,
-                 backoff=backoff, client=client, event_hooks=event_hooks, trust_env=trust_env, sleep=sleep,
-                 clock=clock) as request:
+    with session(root / REPORTS, **session_options) as request:
         for source in sources_to_fetch(sources, recheck, select):
             fetcher = _Fetcher(root, rows, sources, request, identify, now, recheck)
             result = fetcher.follow(source) if is_committee_page(source.url, source.kind) else fetcher.fetch(source)

@@ -58,6 +58,11 @@ class CsvRow(BaseModel):
     def _blank_is_none(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("period", check_fields=False)
+    @classmethod
+    def _period(cls, value: str | None) -> str | None:
+        return check_period(value) if value else None
+
     def value(self, column: str) -> str:
         """The row's value of a column as the CSV writes it."""
         value = getattr(self, column, None)
@@ -88,11 +93,6 @@ class ManifestRow(CsvRow):
     checked_at: str | None = Field(default=None, description="when the archived copy was last checked upstream")
     remote_status: str | None = Field(default=None, description="what that check found")
     origin_url: str | None = Field(default=None, description="the committee page that linked the document")
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str | None) -> str | None:
-        return check_period(value) if value else None
 
     @field_validator("status")
     @classmethod

@@ -62,11 +62,6 @@ class SourceRow(CsvRow):
     documents: str | None = None
     checked_at: str | None = None
 
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str | None) -> str | None:
-        return check_period(value) if value else None
-
     @field_validator("kind")
     @classmethod
     def _kind(cls, value: str | None) -> str | None:

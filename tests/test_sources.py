@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -35,6 +35,7 @@ from corpus.sources import (
 from pipeline.sources import council_selector, import_sources
 from schemas.errors import SourcesError
 from tests.conftest import ROOT
+from tests.test_corpus import Handler as ReportHandler
 from tests.test_corpus import make_pdf
 
 PAGES = ROOT / "tests" / "fixtures" / "moderngov"
@@ -64,11 +65,8 @@ REPRESENTATIONS = word_document("Appendix 1", "Representations by service area, 
 
 # -- the server ----------------------------------------------------------------------------------
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"
-
-    def log_message(self, *args) -> None:
-        pass
+class Handler(ReportHandler):
+    """test_corpus's handler, routing on the path and its query (ModernGov pages differ only in ?ID=)."""
 
     def do_GET(self) -> None:
         with self.server.lock:
@@ -79,15 +77,6 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(404, b"<html><body>The page you asked for could not be found.</body></html>", "text/html")
         else:
             route(self)
-
-    def reply(self, code: int, body: bytes = b"", content_type: str = "text/html", headers: dict | None = None):
-        self.send_response(code)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
 
 
 class CommitteeServer(ThreadingHTTPServer):
