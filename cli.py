@@ -295,26 +295,42 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None, verbose: bool) -> None:
 @click.option("--category", default="", help="Category, for measures that have them (e.g. upheld).")
 @click.option("--unit", default="count", show_default=True, help="count, percent, days or gbp.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True)
-def benchmark(council: str, measure: str, stage: str, period: str | None, category: str, unit: str, db_path: Path) -> None:
+@click.option("--ofsted", "grade", metavar="GRADE",
+              help="Also compare with England's councils whose Ofsted judgement in force in that year is GRADE "
+                   "(Outstanding, Good, 'Requires improvement', Inadequate).")
+def benchmark(council: str, measure: str, stage: str, period: str | None, category: str, unit: str, db_path: Path,
+              grade: str | None) -> None:
     """Compare a council's figure with its statistical neighbours, region and England.
 
     Prints the neighbours' average and how many have data, region and England averages,
     rank and quartile, change from the year before, rates per 10,000 children and per
-    1,000 referrals, flags and caveats, then each neighbour's figure.
+    1,000 referrals, flags and caveats, then each neighbour's figure, and the council's
+    Ofsted judgement in force at the end of the year. With --ofsted, England's average and
+    the council's rank among only the councils with that judgement (Ofsted's judgements as
+    extracted by Data to Insight: a third-party extraction, not an official statistic).
 
     Example:
 
         complaints benchmark "Thurrock" --measure complaints_received --stage stage1 --year 2023-24
+
+        complaints benchmark Thurrock --measure complaints_received --stage stage1 --year 2023-24 --ofsted good
     """
     from publish.benchmark import compare, format_comparison
+    from publish.ofsted import england_with_judgement, format_council_judgement, format_judgement_group
     from schemas.errors import BenchmarkError
 
     try:
         comparison = compare(db_path, council, measure, _normal_period(period) if period else None,
                              stage=stage.replace(" ", "").lower(), category=category, unit=unit)
+        group = england_with_judgement(db_path, comparison.row, grade) if grade else None
+        judgement = format_council_judgement(db_path, comparison.row)
     except BenchmarkError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(format_comparison(comparison))
+    if judgement:
+        click.echo(judgement)
+    if group is not None:
+        click.echo(format_judgement_group(comparison.row, group))
 
 
 # -- collecting reports ------------------------------------------------------------------------
@@ -330,14 +346,16 @@ _CORPUS_OPTION = dict(type=click.Path(file_okay=False, path_type=Path),
 @click.option("--url", help="Where the council published it (recorded as source_url; `complaints fetch` checks it).")
 @click.option("--title", help="The report's title.")
 @click.option("--licence", help="Its licence, e.g. 'Open Government Licence v3.0'.")
+@click.option("--notes", help="A note for the manifest's notes column (what the file is, how it was made).")
 @click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
 def add(file: Path, council: str | None, period: str | None, url: str | None, title: str | None,
-        licence: str | None, corpus_dir: Path | None) -> None:
+        licence: str | None, notes: str | None, corpus_dir: Path | None) -> None:
     """Add a local report file to the corpus: stored as reports/<sha256>.<ext>, with a manifest row.
 
     The council and year are checked against the council registry. Left out, they are read
     from the document; when it does not say, the row is added with them blank, to fill in.
     The same file added twice is stored once. A file the readers cannot read is refused.
+    With --url, the address is noted in the corpus's sources.csv too.
 
     Example:
 
@@ -347,7 +365,8 @@ def add(file: Path, council: str | None, period: str | None, url: str | None, ti
     from schemas.errors import AddError
 
     try:
-        result = add_document(file, corpus_dir, council=council, period=period, url=url, title=title, licence=licence)
+        result = add_document(file, corpus_dir, council=council, period=period, url=url, title=title, licence=licence,
+                              notes=notes)
     except AddError as exc:
         raise click.ClickException(str(exc)) from exc
     row = result.row
@@ -367,6 +386,11 @@ def add(file: Path, council: str | None, period: str | None, url: str | None, ti
 
 @main.command()
 @click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+@click.option("--sources", "from_sources", is_flag=True,
+              help="Fetch the known addresses in the corpus's sources.csv not fetched yet, instead of the manifest's "
+                   "rows: committee pages are followed to the complaints documents they link.")
+@click.option("--council", help="With --sources: only this council's addresses (name or ONS code).")
+@click.option("--recheck", is_flag=True, help="With --sources: fetch addresses fetched before again.")
 @click.option("--delay", type=click.FloatRange(min=0), default=None,
               help="Seconds between two requests to the same host (default 2).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -375,40 +399,158 @@ def add(file: Path, council: str | None, period: str | None, url: str | None, ti
               help="Largest file to download (default 50 MiB); a bigger one is stopped and recorded as failed.")
 @click.option("--attempts", type=click.IntRange(1, 10), default=None,
               help="Tries per request on server errors and dropped connections, with back-off (default 3).")
-def fetch(corpus_dir: Path | None, delay: float | None, timeout: float | None, max_bytes: int | None,
-          attempts: int | None) -> None:
-    """Download the reports the manifest lists by URL, and check archived ones for changes.
+def fetch(corpus_dir: Path | None, from_sources: bool, council: str | None, recheck: bool, delay: float | None,
+          timeout: float | None, max_bytes: int | None, attempts: int | None) -> None:
+    """Download the reports the manifest lists by URL, and check archived ones for changes;
+    or, with --sources, fetch the corpus's known addresses (sources.csv).
 
     A row with a source_url and no archived file is downloaded; an archived one gets a
     conditional GET, and a changed report becomes a new version (new file, new row; the old
-    ones are kept). Every outcome is written to the manifest after each document, so an
+    ones are kept). With --sources, each address not fetched yet is requested: a committee
+    page (ModernGov mgAi.aspx, ieIssueDetails.aspx...) is read for linked documents whose
+    titles name complaints or representations, and those are archived with the page as their
+    origin_url (a page that links none is archived itself); any other address is archived as
+    it is. Every outcome is written to the manifest and sources.csv after each document, so an
     interrupted run is resumed by running it again. Exits 2 when a URL failed.
 
     Example:
 
         complaints fetch --delay 2 --timeout 30
+
+        complaints fetch --sources --council Swindon
     """
     from corpus.fetch import fetch_corpus
+    from corpus.follow import fetch_sources
     from pipeline.run import identify_file
+    from pipeline.sources import council_selector
+    from schemas.errors import UnknownCouncilError
 
     options = {k: v for k, v in dict(delay=delay, timeout=timeout, max_bytes=max_bytes, attempts=attempts).items()
                if v is not None}
+    if (council or recheck) and not from_sources:
+        raise click.UsageError("--council and --recheck go with --sources")
 
-    def progress(result) -> None:
+    def progress(result, indent: str = "") -> None:
         row = result.row
-        click.echo(f"{result.outcome:<13} {(row.council or '?')[:26]:<26} {row.period or '?':<8} {result.url}")
+        click.echo(f"{indent}{result.outcome:<13} {(row.council or '?')[:26]:<26} {row.period or '?':<8} {result.url}")
+        click.echo(f"{indent}              {result.detail}")
+
+    def source_progress(result) -> None:
+        source = result.source
+        click.echo(f"{result.outcome:<13} {(source.council or '?')[:26]:<26} {source.period or '?':<8} {source.url}")
         click.echo(f"              {result.detail}")
+        for document in result.documents:
+            if document.url != source.url:
+                progress(document, indent="  ")
 
     try:
-        summary = fetch_corpus(corpus_dir, on_document=progress, identify=identify_file, **options)
+        if from_sources:
+            try:
+                select = council_selector(council) if council else None
+            except UnknownCouncilError as exc:
+                raise click.BadParameter(str(exc), param_hint="--council") from exc
+            summary = fetch_sources(corpus_dir, recheck=recheck, select=select, on_source=source_progress,
+                                    identify=identify_file, **options)
+            problems = len(summary.problems) + len(summary.documents.problems)
+        else:
+            summary = fetch_corpus(corpus_dir, on_document=progress, identify=identify_file, **options)
+            problems = len(summary.problems)
     except KeyboardInterrupt:
         click.echo("interrupted: the manifest has every document done so far; run again to continue", err=True)
         sys.exit(130)
     click.echo(summary.describe())
-    if summary.problems:
-        click.echo(f"{len(summary.problems)} URL(s) could not be archived; see the status column of the manifest.",
+    if problems:
+        click.echo(f"{problems} URL(s) could not be archived; see the status columns of the manifest and sources.csv.",
                    err=True)
         sys.exit(2)
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+@click.option("--council", help="Only this council's addresses (name or ONS code).")
+@click.option("--import", "list_path", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Add the addresses of a CSV list (columns council, period, url, kind, what_it_is) first.")
+def sources(corpus_dir: Path | None, council: str | None, list_path: Path | None) -> None:
+    """List the known addresses of reports (the corpus's sources.csv) and what became of each.
+
+    The list grows with every `complaints add --url` and `complaints fetch`; --import adds
+    a list of addresses (council names are checked against the registry; a children's trust
+    named with its council in brackets is that council's). Addresses not fetched yet are
+    fetched by `complaints fetch --sources`.
+
+    Example:
+
+        complaints sources --council Havering
+
+        complaints sources --import more_addresses.csv
+    """
+    from corpus.sources import load_sources, sources_path
+    from pipeline.sources import council_selector, import_sources
+    from schemas.errors import SourcesError, UnknownCouncilError
+
+    path = sources_path(corpus_dir)
+    if list_path is not None:
+        try:
+            imported = import_sources(list_path, path, listed_by=f"imported from {list_path.name}")
+        except SourcesError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"imported {list_path}: {len(imported.added)} addresses added, {len(imported.known)} already known")
+    try:
+        select = council_selector(council) if council else None
+    except UnknownCouncilError as exc:
+        raise click.BadParameter(str(exc), param_hint="--council") from exc
+    rows = [row for row in load_sources(path) if select is None or select(row)]
+    click.echo(f"{'council':<26} {'period':<8} {'kind':<15} {'status':<10} {'files':>5}  url")
+    for row in sorted(rows, key=lambda r: ((r.council or "").casefold(), r.period or "", r.url)):
+        click.echo(f"{(row.council or '?')[:26]:<26} {row.period or '?':<8} {(row.kind or '')[:15]:<15} "
+                   f"{row.state or 'not fetched':<10} {len(row.files):>5}  {row.url}")
+    states = [row.state or "not fetched" for row in rows]
+    counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
+    councils = {(row.council or "?").casefold() for row in rows}
+    click.echo(f"{len(rows)} addresses for {len(councils)} councils: {counts or 'none'} ({path})")
+
+
+@main.command()
+@click.argument("council")
+@click.option("--year", "period", help="The reporting year compared, e.g. 2023-24 (default: the council's latest "
+                                       "year in the corpus).")
+@click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+def neighbours(council: str, period: str | None, corpus_dir: Path | None) -> None:
+    """List a council's 10 statistical neighbours and what the corpus has and lacks for each: the
+    to-do list of a real comparison.
+
+    The neighbours are DfE's model for the year (April 2021 before 2023-24, May 2025 from
+    then). For the council and each neighbour: its status for the year, the years the corpus
+    has, the years of the comparison it lacks (the year and the council's other years, first
+    to last), the known addresses of its reports (sources.csv), and what to do: fetch a known
+    address (`complaints fetch --sources --council NAME`) or find one. The site shows the same
+    as "what is missing for this comparison".
+
+    Example:
+
+        complaints neighbours Thurrock --year 2023-24
+    """
+    from corpus.manifest import load_corpus
+    from publish.neighbours import comparison_group, format_group
+    from schemas.errors import UnknownCouncilError
+
+    if period:
+        try:
+            period = check_year(period)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--year") from exc
+    try:
+        group = comparison_group(council, period, load_corpus(corpus_dir))
+    except UnknownCouncilError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_group(group))
+
+
+def check_year(text: str) -> str:
+    """'2023/24' -> '2023-24'; ValueError for what is not one reporting year."""
+    from schemas import check_period
+
+    return check_period(_normal_period(text))
 
 
 @main.command("corpus")
@@ -443,18 +585,22 @@ def corpus_command(corpus_dir: Path | None) -> None:
         click.echo("coverage: no document has both a council and a year yet")
     else:
         first, last = coverage.periods[0], coverage.periods[-1]
+        named = coverage.named_councils
         click.echo(
-            f"coverage: {len(coverage.councils)} councils x {len(coverage.periods)} years ({first} to {last}): "
+            f"coverage: {len(coverage.councils)} councils x {len(coverage.periods)} years ({first} to {last}), "
+            f"{len(coverage.cells)} council-years (each council's years with children's services): "
             f"{len(coverage.present)} present, {len(coverage.failed)} failed, {len(coverage.missing)} missing"
         )
+        click.echo(f"{len(named)} councils have a row in the manifest; the other {len(coverage.councils) - len(named)} "
+                   "have nothing yet (the site's coverage table lists every council)")
         marks = {PRESENT: "#", FAILED: "x", MISSING: "."}
         click.echo(f"{'':<26} " + " ".join(f"{p[2:]:>5}" for p in coverage.periods))
-        for _code, name in coverage.councils:
-            cells = [coverage.cell(name, p) for p in coverage.periods]
-            click.echo(f"{name[:26]:<26} " + " ".join(f"{marks[c.status]:>5}" for c in cells))
-        click.echo("(# present, x failed, . missing)")
-        for _code, name in coverage.councils:
-            gaps = [p for p in coverage.periods if coverage.cell(name, p).status == MISSING]
+        for code, name in named:
+            cells = {c.period: marks[c.status] for c in coverage.council_cells(code)}
+            click.echo(f"{name[:26]:<26} " + " ".join(f"{cells.get(p, ' '):>5}" for p in coverage.periods))
+        click.echo("(# present, x failed, . missing, blank: the council did not run children's services that year)")
+        for code, name in named:
+            gaps = [c.period for c in coverage.council_cells(code) if c.status == MISSING]
             if gaps:
                 click.echo(f"missing: {name}: {', '.join(gaps)}")
         for cell in coverage.failed:
@@ -462,6 +608,11 @@ def corpus_command(corpus_dir: Path | None) -> None:
     if coverage.unplaced:
         click.echo(f"{len(coverage.unplaced)} row(s) have no council or year; fill them in in the manifest: "
                    + ", ".join(r.file or r.source_url for r in coverage.unplaced))
+    for row, why in coverage.unknown:
+        click.echo(f"not counted: {row.file or row.source_url}: {why}")
+    if corpus.unlisted:
+        click.echo(f"{len(corpus.unlisted)} file(s) in reports/ have no row and are not counted: "
+                   "`complaints add FILE --council C --year Y` gives them one")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@
 
 The manifest is written (atomically) after each document, so an interrupted run loses
 nothing and the next run downloads nothing already archived. Requests to one host are
-spaced by a polite delay. Everything but the network is in small pure functions.
+spaced by a polite delay. Every address fetched is noted in the corpus's sources.csv with
+what became of it (`corpus.sources`). Everything but the network is in small pure functions.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import hashlib
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +36,7 @@ import httpx
 
 from corpus.manifest import CORPUS_DIR, ManifestRow, load_manifest, write_manifest
 from corpus.files import sha256_of, sniff_format
+from corpus.sources import SourceRow, kind_of, load_sources, note_address, sources_path, write_sources
 from corpus.store import REPORTS, Identify, store_file
 from schemas.errors import ReadError
 from schemas import DocumentFormat
@@ -468,6 +471,51 @@ class FetchSummary:
         return f"{len(self.results)} URLs: {', '.join(parts) or 'nothing to do'}"
 
 
+#: GET a URL with headers -> a Response (retried, throttled): what fetching one row needs.
+Request = Callable[[str, dict[str, str]], Response]
+
+
+@contextmanager
+def session(folder: Path, *, delay: float = DEFAULT_DELAY, timeout: float = DEFAULT_TIMEOUT,
+            max_bytes: int = DEFAULT_MAX_BYTES, attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF,
+            client: httpx.Client | None = None, event_hooks: dict | None = None, trust_env: bool = True,
+            sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+            ) -> Iterator[Request]:
+    """A polite `request(url, headers)`: one client, one delay per host, retries with back-off,
+    the size limit; bodies are written to temporary files in `folder`."""
+    throttle = Throttle(delay, clock=clock, sleep=sleep)
+    own_client = client is None
+    client = client or make_client(timeout, event_hooks=event_hooks, trust_env=trust_env)
+
+    def request(url: str, headers: dict[str, str]) -> Response:
+        return get(client, url, headers, folder=folder, max_bytes=max_bytes, attempts=attempts, backoff=backoff,
+                   throttle=throttle, sleep=sleep)
+
+    try:
+        yield request
+    finally:
+        if own_client:
+            client.close()
+
+
+def source_status(result: FetchResult) -> str:
+    """A fetch's outcome as sources.csv records it: ok, not_found, failed: <why>, refused: <why>."""
+    if result.outcome == "not_found":
+        return "not_found"
+    if result.problem:
+        return f"{result.outcome}: {result.detail}"
+    return "ok"
+
+
+def note_fetch(sources: list[SourceRow], result: FetchResult, listed_by: str, stamp: str) -> SourceRow:
+    """Record a fetched address in the sources list (adding it when it is new)."""
+    row = result.row
+    files = [row.file] if row.file and not result.problem else []
+    return note_address(sources, result.url, council=row.council, period=row.period, kind=kind_of(row.format, result.url),
+                        listed_by=listed_by, origin_url=row.origin_url, status=source_status(result), files=files,
+                        checked_at=stamp)
+
+
 def fetch_corpus(
     corpus_dir: Path | None = None,
     *,
@@ -487,33 +535,26 @@ def fetch_corpus(
 ) -> FetchSummary:
     """Download what the manifest lists by URL and has not archived, and check what it has.
 
-    The manifest is saved after every document (before `on_document` is called), so a run
-    stopped at any point is resumed by running it again.
+    The manifest (and sources.csv) are saved after every document (before `on_document` is
+    called), so a run stopped at any point is resumed by running it again.
     """
     root = Path(corpus_dir) if corpus_dir else CORPUS_DIR
     manifest = root / "manifest.csv"
     rows = load_manifest(manifest)
-    folder = root / REPORTS
-    throttle = Throttle(delay, clock=clock, sleep=sleep)
-    own_client = client is None
-    client = client or make_client(timeout, event_hooks=event_hooks, trust_env=trust_env)
-
-    def request(url: str, headers: dict[str, str]) -> Response:
-        return get(client, url, headers, folder=folder, max_bytes=max_bytes, attempts=attempts, backoff=backoff,
-                   throttle=throttle, sleep=sleep)
-
+    sources = load_sources(sources_path(root))
     todo = rows_to_fetch(rows, root)
     summary = FetchSummary(skipped=len(rows) - len(todo))
-    try:
+    with session(root / REPORTS, delay=delay, timeout=timeout, max_bytes=max_bytes, attempts=attempts,
+                 backoff=backoff, client=client, event_hooks=event_hooks, trust_env=trust_env, sleep=sleep,
+                 clock=clock) as request:
         for row, _plan in todo:
             replacement, result = fetch_row(row, root, request, identify=identify, now=now)
             position = next(i for i, candidate in enumerate(rows) if candidate is row)
             rows[position:position + 1] = replacement
             write_manifest(rows, manifest)
+            note_fetch(sources, result, "complaints fetch (a manifest row's source_url)", result.row.checked_at or now())
+            write_sources(sources, sources_path(root))
             summary.results.append(result)
             if on_document is not None:
                 on_document(result)
-    finally:
-        if own_client:
-            client.close()
     return summary

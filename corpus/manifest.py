@@ -16,6 +16,7 @@ Columns (old manifests with only the first nine still load; unknown columns are 
     licence, notes
     status           ok | not_found | failed: <why> | refused: <why> | superseded   (blank: not fetched yet)
     checked_at, remote_status   the last check of an archived copy: unchanged | changed: ... | not_found | failed: ...
+    origin_url       the committee page the document was found on (`complaints fetch --sources`)
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ REPORT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt", ".md"}
 MANIFEST_COLUMNS = [
     "file", "council", "period", "title", "original_format", "sha256", "source_url", "licence", "notes",
     "status", "format", "size_bytes", "fetched_at", "etag", "last_modified", "final_url", "checked_at",
-    "remote_status",
+    "remote_status", "origin_url",
 ]
 #: What a row's `status` may say (its first word; failed and refused carry a reason after a colon).
 STATUSES = ("ok", "not_found", "failed", "refused", "superseded")
@@ -46,11 +47,32 @@ STATUSES = ("ok", "not_found", "failed", "refused", "superseded")
 DOCUMENT_STATUSES = {None, "ok"}
 
 
-class ManifestRow(BaseModel):
-    """One document of the corpus as the manifest records it."""
+class CsvRow(BaseModel):
+    """A row of one of the corpus's CSV files: blank cells are None, unknown columns (a
+    researcher's own) are kept and written back."""
 
-    # columns this code does not know (a researcher's own) are kept, and written back
     model_config = ConfigDict(extra="allow")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("period", check_fields=False)
+    @classmethod
+    def _period(cls, value: str | None) -> str | None:
+        return check_period(value) if value else None
+
+    def value(self, column: str) -> str:
+        """The row's value of a column as the CSV writes it."""
+        value = getattr(self, column, None)
+        if value is None and self.model_extra:
+            value = self.model_extra.get(column)
+        return "" if value is None else str(value)
+
+
+class ManifestRow(CsvRow):
+    """One document of the corpus as the manifest records it."""
 
     file: str | None = Field(default=None, description="path relative to the manifest's folder; blank until fetched")
     council: str | None = None
@@ -70,11 +92,7 @@ class ManifestRow(BaseModel):
     final_url: str | None = Field(default=None, description="the URL the download ended at, after redirects")
     checked_at: str | None = Field(default=None, description="when the archived copy was last checked upstream")
     remote_status: str | None = Field(default=None, description="what that check found")
-
-    @field_validator("period")
-    @classmethod
-    def _period(cls, value: str | None) -> str | None:
-        return check_period(value) if value else None
+    origin_url: str | None = Field(default=None, description="the committee page that linked the document")
 
     @field_validator("status")
     @classmethod
@@ -86,11 +104,6 @@ class ManifestRow(BaseModel):
             raise ValueError(f"status must be one of {', '.join(STATUSES)} (failed and refused may add ': <reason>'), "
                              f"got {value!r}")
         return value
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value):
-        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _file_or_url(self) -> "ManifestRow":
@@ -107,13 +120,6 @@ class ManifestRow(BaseModel):
     def is_document(self) -> bool:
         """A row that stands for a document of the corpus (not a failed fetch, not an old version)."""
         return self.state in DOCUMENT_STATUSES
-
-    def value(self, column: str) -> str:
-        """The row's value of a column as the CSV writes it."""
-        value = getattr(self, column, None)
-        if value is None and self.model_extra:
-            value = self.model_extra.get(column)
-        return "" if value is None else str(value)
 
 
 @dataclass
@@ -141,27 +147,35 @@ class Corpus:
 
 
 def load_manifest(path: Path = DEFAULT_MANIFEST) -> list[ManifestRow]:
+    return read_rows(path, ManifestRow, ("file", "source_url"), ManifestError, MANIFEST_COLUMNS)
+
+
+def read_rows(path: Path, model: type[BaseModel], keys: tuple[str, ...], error: type[Exception],
+              columns: list[str]) -> list:
+    """The rows of a CSV file as `model`s ([] when there is no file). The file needs one of the
+    `keys` columns; a bad row raises `error` naming the file, the line and the column."""
     path = Path(path)
     if not path.exists():
         return []
     rows = []
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if not {"file", "source_url"} & set(reader.fieldnames or []):
-            raise ManifestError(f"{path.name}: needs a 'file' or 'source_url' column (columns: {', '.join(MANIFEST_COLUMNS)})")
+        if not set(keys) & set(reader.fieldnames or []):
+            wanted = " or ".join(repr(k) for k in keys)
+            raise error(f"{path.name}: needs a {wanted} column (columns: {', '.join(columns)})")
         for line, raw in enumerate(reader, start=2):
             # None: cells beyond the header; a column named like an attribute of the row would shadow it
             values = {k: v for k, v in raw.items()
-                      if k is not None and (k in ManifestRow.model_fields or not hasattr(ManifestRow, k))}
+                      if k is not None and (k in model.model_fields or not hasattr(model, k))}
             if not any((v or "").strip() for v in values.values()):
                 continue  # a blank line
             try:
-                rows.append(ManifestRow(**values))
+                rows.append(model(**values))
             except ValueError as exc:
                 first = exc.errors()[0] if hasattr(exc, "errors") else {"msg": str(exc), "loc": ()}
                 where = ".".join(str(p) for p in first.get("loc", ()))
-                label = raw.get("file") or raw.get("source_url")
-                raise ManifestError(f"{path.name}: line {line} ({label}): {where + ': ' if where else ''}{first['msg']}") from exc
+                label = next((raw.get(k) for k in keys if raw.get(k)), None)
+                raise error(f"{path.name}: line {line} ({label}): {where + ': ' if where else ''}{first['msg']}") from exc
     return rows
 
 
@@ -187,7 +201,12 @@ def load_corpus(directory: Path | None = None, manifest: Path | None = None) -> 
 
 def manifest_columns(rows: list[ManifestRow]) -> list[str]:
     """The known columns, then any others the rows carry, in the order first met."""
-    columns = list(MANIFEST_COLUMNS)
+    return columns_of(rows, MANIFEST_COLUMNS)
+
+
+def columns_of(rows: list[BaseModel], known: list[str]) -> list[str]:
+    """`known`, then any other columns the rows carry (a researcher's own), in the order first met."""
+    columns = list(known)
     for row in rows:
         for key in row.model_extra or {}:
             if key not in columns:
@@ -196,10 +215,15 @@ def manifest_columns(rows: list[ManifestRow]) -> list[str]:
 
 
 def write_manifest(rows: list[ManifestRow], path: Path = DEFAULT_MANIFEST) -> None:
-    """Write the manifest atomically: a temporary file in the same folder, then os.replace,
-    so an interrupted run leaves the previous manifest whole, never half of a new one."""
+    """Write the manifest atomically (see `write_rows`)."""
+    write_rows(rows, manifest_columns(rows), path)
+
+
+def write_rows(rows: list, columns: list[str], path: Path) -> None:
+    """Write rows (with a `value(column)` method) as CSV atomically: a temporary file in the same
+    folder, then os.replace, so an interrupted run leaves the previous file whole, never half
+    of a new one."""
     path = Path(path)
-    columns = manifest_columns(rows)
     handle = tempfile.NamedTemporaryFile(
         "w", newline="", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.files import sha256_of, sniff_format
+from corpus.fetch import utc_now
 from corpus.manifest import CORPUS_DIR, ManifestRow, load_manifest, write_manifest
+from corpus.sources import kind_of, load_sources, note_address, sources_path, write_sources
 from corpus.store import Identify, StoredFile, atomic_copy, store_file
 from normalise.councils import load_registry
 from pipeline.run import identify_file
@@ -44,12 +46,15 @@ def add_document(
     url: str | None = None,
     title: str | None = None,
     licence: str | None = None,
+    notes: str | None = None,
     identify: Identify | None = identify_file,
 ) -> AddResult:
     """Archive a local file in the corpus by its SHA-256 and add its manifest row.
 
     The council and year are checked against the registry; those not given are read from
     the document (with `identify`), and left blank, with a warning, when it does not say.
+    With a `url`, the address is noted in the corpus's sources.csv (added, or marked as
+    archived when it was already known).
     """
     file = Path(file)
     corpus_dir = Path(corpus_dir) if corpus_dir else CORPUS_DIR
@@ -106,8 +111,13 @@ def add_document(
         )
     row = ManifestRow(
         file=stored.relative, council=council, period=period, title=title, sha256=stored.sha256, source_url=url,
-        licence=licence, status="ok", format=fmt.value, size_bytes=stored.size,
+        licence=licence, notes=notes, status="ok", format=fmt.value, size_bytes=stored.size,
     )
     rows.append(row)
     write_manifest(rows, manifest)
+    if url:
+        sources = load_sources(sources_path(corpus_dir))
+        note_address(sources, url, council=council, period=period, kind=kind_of(fmt.value, url),
+                     listed_by="complaints add", status="ok", files=[stored.relative], checked_at=utc_now())
+        write_sources(sources, sources_path(corpus_dir))
     return AddResult(row=row, stored=stored, added=True, detected=detected, warnings=warnings)

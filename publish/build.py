@@ -21,7 +21,8 @@ from corpus.manifest import Corpus, ManifestRow, load_corpus
 from normalise.councils import CouncilRegistry, load_registry
 from pipeline.batch import DEFAULT_TIMEOUT, extract_many, extractor_fingerprint
 from publish.coverage import create_coverage_table
-from publish.reference import load_reference
+from publish.neighbours import create_comparison_tables
+from publish.reference import council_records, load_reference
 from publish.validate import record as record_validation_issues
 from schemas import (
     FIXED_CATEGORIES,
@@ -89,7 +90,8 @@ def build(
                 raise BuildAborted(extraction.error or f"{path.name}: failed")
             add_extraction(db, path, row, extraction, corpus, seen, report)
         finish_database(db)
-        create_coverage_table(db, corpus.rows)  # which councils have which years
+        create_coverage_table(db, corpus.rows, corpus.root)  # which councils have which years (as `complaints corpus`)
+        create_comparison_tables(db, corpus, registry)  # known addresses; what each comparison lacks
         db.close()
         os.replace(temporary, db_path)
     finally:
@@ -130,23 +132,7 @@ def remove_stale_temporaries(db_path: Path) -> None:
 # -- schema ------------------------------------------------------------------------------------
 
 def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
-    db["councils"].insert_all(
-        (
-            {
-                "code": c.code,
-                "name": c.name,
-                "dfe_number": c.dfe_number,
-                "type": c.type,
-                "region_code": c.region_code,
-                "region_name": c.region_name,
-                "start_date": c.start.isoformat() if c.start else None,
-                "end_date": c.end.isoformat() if c.end else None,
-                "current": c.live,
-            }
-            for c in sorted(registry.by_code.values(), key=lambda c: c.code)
-        ),
-        pk="code",
-    )
+    db["councils"].insert_all(council_records(registry), pk="code")
     db["measures"].insert_all(
         (
             {

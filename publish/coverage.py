@@ -1,21 +1,30 @@
 """Coverage: which councils' reports the corpus has, for which years, and which are missing.
 
-`coverage_from_manifest` works from the manifest alone (for `complaints corpus`):
-the councils the manifest names, over the range of years it covers. `create_coverage_table`
-works on a built database: every council that ran children's services, for every year of
-the corpus's range, present, failed or missing.
+One definition, used by `complaints corpus` (`coverage_from_manifest`) and by the site's
+`coverage` table (`create_coverage_table`), so that both count the same councils and years:
+
+* the years are every reporting year from the first to the last that a manifest row names;
+* the councils are every council that ran children's services in one of those years (from
+  the council registry); a row naming a council the registry does not know (in that year) is
+  listed apart, as is a row with no council or year;
+* a council and year is `present` when a manifest row has an archived document for it,
+  `failed` when its rows are only fetches that failed, were refused or found nothing, and
+  `missing` otherwise (nothing, or a URL not fetched yet).
+
+Coverage is of the manifest: a file in reports/ with no row is built (its council and year
+read from the text) but not counted until it has a row (`complaints add` gives it one). The
+site's table adds what only a build knows: how many facts were read from the documents.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from corpus.manifest import ManifestRow
-from normalise.councils import load_registry, operating_days
+from normalise.councils import CouncilRegistry, load_registry
 from schemas.errors import UnknownCouncilError
-from schemas.periods import first_day, last_day, period_range
+from schemas.periods import period_range
 
 PRESENT, FAILED, MISSING = "present", "failed", "missing"
 RANK = {PRESENT: 0, FAILED: 1, MISSING: 2}
@@ -37,8 +46,8 @@ def row_state(row: ManifestRow, root: Path | None = None) -> str | None:
 
 @dataclass
 class CoverageCell:
-    council: str  # the registry's name where the council is known, else as the manifest writes it
-    code: str | None
+    council: str  # the registry's name
+    code: str
     period: str
     status: str  # present, failed, missing
     files: list[str] = field(default_factory=list)
@@ -48,12 +57,20 @@ class CoverageCell:
 @dataclass
 class Coverage:
     periods: list[str]
-    councils: list[tuple[str | None, str]]  # (code, name), by name
-    cells: dict[tuple[str, str], CoverageCell]  # (council name, period) -> cell
+    councils: list[tuple[str, str]]  # (code, name) of every council counted, by name
+    cells: dict[tuple[str, str], CoverageCell]  # (code, period) -> cell
+    named: set[str] = field(default_factory=set)  # codes of the councils the manifest names
     unplaced: list[ManifestRow] = field(default_factory=list)  # rows with no council or no year
+    unknown: list[tuple[ManifestRow, str]] = field(default_factory=list)  # rows naming no known council, and why
 
     def cell(self, council: str, period: str) -> CoverageCell:
-        return self.cells[(council, period)]
+        """The cell of a council (its code, or its name when only one council has it) and year."""
+        if (council, period) in self.cells:
+            return self.cells[(council, period)]
+        found = [cell for (_, p), cell in self.cells.items() if p == period and cell.council == council]
+        if len(found) != 1:
+            raise KeyError((council, period))
+        return found[0]
 
     def with_status(self, status: str) -> list[CoverageCell]:
         return [cell for cell in self.cells.values() if cell.status == status]
@@ -70,14 +87,22 @@ class Coverage:
     def missing(self) -> list[CoverageCell]:
         return self.with_status(MISSING)
 
+    def council_cells(self, code: str) -> list[CoverageCell]:
+        """One council's cells, by year (only the years it ran children's services)."""
+        return [self.cells[(code, period)] for period in self.periods if (code, period) in self.cells]
 
-def coverage_from_manifest(rows: list[ManifestRow], root: Path | None = None, registry=None) -> Coverage:
-    """Councils x years from the manifest: the councils it names, the years from its first to
-    its last. A council and year with an archived document is present; with only failed
-    fetches, failed; otherwise missing (even if listed by a URL not fetched yet)."""
+    @property
+    def named_councils(self) -> list[tuple[str, str]]:
+        """The councils the manifest names, by name."""
+        return [(code, name) for code, name in self.councils if code in self.named]
+
+
+def coverage_from_manifest(rows: list[ManifestRow], root: Path | None = None,
+                           registry: CouncilRegistry | None = None) -> Coverage:
+    """Councils x years from the manifest (see the module's definition)."""
     registry = registry or load_registry()
-    placed: list[tuple[str | None, str, ManifestRow, str]] = []
-    unplaced = []
+    placed: list[tuple[str, str, ManifestRow, str]] = []
+    unplaced, unknown = [], []
     for row in rows:
         state = row_state(row, root)
         if state is None:
@@ -87,19 +112,21 @@ def coverage_from_manifest(rows: list[ManifestRow], root: Path | None = None, re
             continue
         try:
             council = registry.resolve(row.council, row.period)
-            code, name = council.code, council.name
-        except UnknownCouncilError:
-            code, name = None, row.council
-        placed.append((code, name, row, state))
+        except UnknownCouncilError as exc:
+            unknown.append((row, str(exc)))
+            continue
+        placed.append((council.code, council.name, row, state))
     periods = period_range(row.period for _, _, row, _ in placed)
-    councils = sorted({(code, name) for code, name, _, _ in placed}, key=lambda c: (c[1].casefold(), c[0] or ""))
-    cells = {
-        (name, period): CoverageCell(council=name, code=code, period=period, status=MISSING)
-        for code, name in councils
-        for period in periods
-    }
+    cells: dict[tuple[str, str], CoverageCell] = {}
+    councils: dict[str, tuple[str, str]] = {}
+    for council in registry.by_code.values():
+        for period in periods:
+            if council.operated_in(period):
+                cells[(council.code, period)] = CoverageCell(council.name, council.code, period, MISSING)
+                councils[council.code] = (council.code, council.name)
     for code, name, row, state in placed:
-        cell = cells[(name, row.period)]
+        councils[code] = (code, name)
+        cell = cells.setdefault((code, row.period), CoverageCell(name, code, row.period, MISSING))
         if RANK[state] < RANK[cell.status]:
             cell.status = state
         if row.file and state == PRESENT:
@@ -109,86 +136,51 @@ def coverage_from_manifest(rows: list[ManifestRow], root: Path | None = None, re
         elif state == MISSING:
             cell.details.append(f"listed, not fetched yet ({row.source_url})" if row.source_url
                                 else f"listed, but {row.file} does not exist")
-    return Coverage(periods=periods, councils=councils, cells=cells, unplaced=unplaced)
+    ordered = sorted(councils.values(), key=lambda c: (c[1].casefold(), c[0]))
+    return Coverage(periods=periods, councils=ordered, cells=cells, named={code for code, _, _, _ in placed},
+                    unplaced=unplaced, unknown=unknown)
 
 
 # -- the database --------------------------------------------------------------------------------
 
-def _operated(council: dict, period: str) -> bool:
-    """Did the council (a row of the `councils` table) run children's services at some time in
-    the April-to-March year?"""
-    start = date.fromisoformat(council["start_date"]) if council.get("start_date") else None
-    end = date.fromisoformat(council["end_date"]) if council.get("end_date") else None
-    return operating_days(start, end, first_day(period), last_day(period)) > 0
+COVERAGE_COLUMNS = {
+    "authority_code": str, "authority_name": str, "region_name": str, "period": str, "status": str,
+    "document": str, "documents": int, "facts": int, "read": str, "detail": str,
+}
 
 
-def create_coverage_table(db, manifest_rows: list[ManifestRow] | None = None) -> int:
-    """Create the `coverage` table of a built database; return its number of rows.
+def create_coverage_table(db, manifest_rows: list[ManifestRow], root: Path | None = None) -> int:
+    """Create the `coverage` table of a built database from the manifest's coverage (the same
+    as `complaints corpus` prints); return its number of rows.
 
-    One row per council per year of the corpus's range (the first to the last year of its
-    documents): every council that ran children's services in that year (every current council
-    when the councils table has no dates), and any council a document names. Status is
-    `present` (a document read with figures), `failed` (documents, none read with figures; or,
-    given the manifest's rows, a fetch that failed) or `missing`; `document` names the file(s).
+    One row per cell: `status`, the archived files (`document`, `documents`), and from the
+    build, the facts read from them and how each was read (`read`: the documents' status, e.g.
+    `no_facts` for a page with no figures).
     """
-    documents = list(db.query(
-        "select * from documents where authority_code is not null and period is not null"
-    )) if "documents" in db.table_names() else []
-    failed_fetches = []
-    if manifest_rows:
-        registry = load_registry()
-        for row in manifest_rows:
-            if row_state(row) == FAILED and row.council and row.period:
-                try:
-                    failed_fetches.append((registry.resolve(row.council, row.period).code, row))
-                except UnknownCouncilError:
-                    continue
-    periods = period_range([d["period"] for d in documents])
-    councils = {c["code"]: c for c in db.query("select * from councils")}
-    dated = "start_date" in db["councils"].columns_dict
-    with_documents = {d["authority_code"] for d in documents}
-
-    by_cell: dict[tuple[str, str], list[dict]] = {}
-    for doc in documents:
-        by_cell.setdefault((doc["authority_code"], doc["period"]), []).append(doc)
-    fetch_failures: dict[tuple[str, str], list[ManifestRow]] = {}
-    for code, row in failed_fetches:
-        fetch_failures.setdefault((code, row.period), []).append(row)
-
+    coverage = coverage_from_manifest(manifest_rows, root)
+    built = {}
+    if "documents" in db.table_names():
+        built = {row["path"]: row for row in db.query("select path, status, facts from documents")}
+    regions = {c["code"]: c.get("region_name") for c in db.query("select * from councils")}
     records = []
-    for code in sorted(councils):
-        council = councils[code]
-        for period in periods:
-            docs = by_cell.get((code, period), [])
-            if not docs and code not in with_documents:
-                wanted = _operated(council, period) if dated else bool(council.get("current"))
-                if not wanted:
-                    continue
-            good = [d for d in docs if d.get("status") == "ok"]
-            failures = fetch_failures.get((code, period), [])
-            status = PRESENT if good else (FAILED if docs or failures else MISSING)
-            shown = good or docs
-            details = [f"{d.get('file_name')}: {d.get('status')}" for d in docs if d.get("status") != "ok"]
-            details += [f"fetch {r.status}: {r.source_url}" for r in failures]
-            records.append({
-                "authority_code": code,
-                "authority_name": council.get("name"),
-                "region_name": council.get("region_name"),
-                "period": period,
-                "status": status,
-                "document": "; ".join(str(d.get("file_name")) for d in shown) or None,
-                "documents": len(docs),
-                "facts": sum(d.get("facts") or 0 for d in docs),
-                "detail": "; ".join(details) or None,
-            })
+    for (code, period), cell in sorted(coverage.cells.items()):
+        documents = [built[f] for f in cell.files if f in built]
+        records.append({
+            "authority_code": cell.code,
+            "authority_name": cell.council,
+            "region_name": regions.get(cell.code),
+            "period": period,
+            "status": cell.status,
+            "document": "; ".join(cell.files) or None,
+            "documents": len(cell.files),
+            "facts": sum(d["facts"] or 0 for d in documents) if documents else None,
+            "read": ", ".join(sorted({d["status"] for d in documents})) or None,
+            "detail": "; ".join(cell.details) or None,
+        })
     if "coverage" in db.table_names():
         db["coverage"].drop()
-    db["coverage"].create(
-        {"authority_code": str, "authority_name": str, "region_name": str, "period": str, "status": str,
-         "document": str, "documents": int, "facts": int, "detail": str},
-        pk=("authority_code", "period"),
-        foreign_keys=[("authority_code", "councils", "code")],
-    )
+    db["coverage"].create(COVERAGE_COLUMNS, pk=("authority_code", "period"),
+                          foreign_keys=[("authority_code", "councils", "code")])
     if records:
         db["coverage"].insert_all(records)
         db["coverage"].create_index(["period", "status"], if_not_exists=True)

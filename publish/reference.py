@@ -1,6 +1,7 @@
 """Reference data for benchmarking, loaded from `reference/` into the database at build time.
 
-Three tables, each from DfE/ONS files described in `reference/SOURCES.md` (OGL v3.0):
+Tables from DfE/ONS files described in `reference/SOURCES.md` (OGL v3.0), and Ofsted's
+judgements as extracted by Data to Insight (`reference/ofsted/SOURCES.md`):
 
 * `statistical_neighbours`: DfE's children's services statistical neighbours, each council's
   10 most similar councils in rank order with DfE's closeness band, for two models: '2025'
@@ -9,6 +10,10 @@ Three tables, each from DfE/ONS files described in `reference/SOURCES.md` (OGL v
 * `population`: children aged 0-17 by council and mid-year (ONS estimates compiled by DfE).
 * `context_measures`: children in need, referrals and looked-after children by council and
   year (DfE official statistics), with the year ending 31 March as a 'YYYY-YY' period.
+* `ofsted_inspections`: every Ofsted inspection of a council's children's services (ILACS and
+  the frameworks before it) in Data to Insight's extraction, with its grades as extracted and
+  as used; `ofsted_in_force`: for each council and reporting year, the judgement in force at
+  the end of the year (see `add_ofsted`).
 
 Suppressed or unavailable values (`x`, `c`, `z`, `u` in DfE files) are stored as NULL with the
 marker kept beside them: a missing figure is never a zero. Councils are joined on codes (DfE
@@ -26,6 +31,7 @@ import sqlite_utils
 
 from publish.benchmark import materialise
 from schemas.errors import ReferenceDataError
+from schemas.periods import last_day, make_period, start_year
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 
@@ -35,6 +41,9 @@ POPULATION_CSV = "population_children_0_17_by_la_2012_2024.csv"
 CIN_CSV = "cin_b1_children_in_need_by_la_2013_2025.csv"
 REFERRALS_CSV = "cin_c1_referrals_by_la_2013_2025.csv"
 CLA_CSV = "cla_number_and_rate_per_10k_by_la_2021_2025.csv"
+
+OFSTED_HISTORY_CSV = "ofsted/ofsted_ilacs_history.csv"
+OFSTED_LOOKUP_CSV = "ofsted/ofsted_ilacs_la_lookup.csv"
 
 NEIGHBOURS_PER_COUNCIL = 10
 
@@ -73,7 +82,26 @@ def load_reference(db: sqlite_utils.Database) -> None:
     add_statistical_neighbours(db, councils)
     add_population(db)
     add_context_measures(db)
+    add_ofsted(db, councils)
     materialise(db)  # benchmarks are derived from these tables
+
+
+def council_records(registry) -> list[dict]:
+    """The rows of the `councils` table, from the council registry (by code)."""
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "dfe_number": c.dfe_number,
+            "type": c.type,
+            "region_code": c.region_code,
+            "region_name": c.region_name,
+            "start_date": c.start.isoformat() if c.start else None,
+            "end_date": c.end.isoformat() if c.end else None,
+            "current": c.live,
+        }
+        for c in sorted(registry.by_code.values(), key=lambda c: c.code)
+    ]
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -133,9 +161,14 @@ def code_for_dfe_number(councils: list[dict], number: str, day: date) -> dict:
 
 # -- statistical neighbours -------------------------------------------------------------------
 
-def add_statistical_neighbours(db: sqlite_utils.Database, councils: list[dict]) -> None:
+def statistical_neighbours(councils: list[dict]) -> list[dict]:
+    """Both DfE models' rows (the `statistical_neighbours` table), from the reference files."""
     by_code = {c["code"]: c for c in councils}
-    rows = list(_neighbours_2025(by_code)) + list(_neighbours_2021(councils))
+    return list(_neighbours_2025(by_code)) + list(_neighbours_2021(councils))
+
+
+def add_statistical_neighbours(db: sqlite_utils.Database, councils: list[dict]) -> None:
+    rows = statistical_neighbours(councils)
     db["statistical_neighbours"].insert_all(
         rows,
         pk=("model", "council_code", "rank"),
@@ -243,3 +276,140 @@ def add_context_measures(db: sqlite_utils.Database) -> None:
                                       foreign_keys=[("council_code", "councils", "code")])
     db["context_measures"].create_index(["measure", "dfe_number", "period"])
     db["context_measures"].create_index(["period", "measure"])
+
+
+# -- Ofsted ----------------------------------------------------------------------------------
+
+#: Grades as Data to Insight's extraction writes them -> as shown. 'to requires improvement'
+#: is a parsing slip its SOURCES.md names (read as requires improvement).
+OFSTED_GRADES = {
+    "outstanding": "Outstanding",
+    "good": "Good",
+    "requires improvement": "Requires improvement",
+    "to requires improvement": "Requires improvement",
+    "inadequate": "Inadequate",
+}
+#: Markers the extraction writes where there is no grade, and what they mean.
+OFSTED_NO_GRADE = {
+    "": "not read by the extraction (no report before 2018 has a grade in it)",
+    "data_unreadable": "not read by the extraction (no report before 2018 has a grade in it)",
+    "not_reported_post_reform": "no overall grade: Ofsted stopped grading overall effectiveness in 2026",
+    "inspection_pre_dates_judgement": "not judged separately before 2023 (graded with children in care)",
+}
+OFSTED_GRADE_COLUMNS = {
+    "overall": "overall_effectiveness_grade",
+    "leadership": "impact_of_leaders_grade",
+    "help_and_protection": "help_and_protection_grade",
+    "in_care": "in_care_grade",
+    "care_leavers": "care_leavers_grade",
+}
+#: The first reporting year of the in-force table: the extraction's first reports are of July 2012.
+OFSTED_FIRST_PERIOD = "2012-13"
+
+
+def ofsted_grade(text: str) -> tuple[str | None, str | None]:
+    """(grade as shown, None) or (None, why there is none) for a grade as extracted."""
+    text = " ".join((text or "").split()).lower()
+    if text in OFSTED_GRADES:
+        return OFSTED_GRADES[text], None
+    if text in OFSTED_NO_GRADE:
+        return None, OFSTED_NO_GRADE[text]
+    raise ReferenceDataError(f"{OFSTED_HISTORY_CSV}: unexpected grade {text!r}")
+
+
+def _ofsted_date(text: str) -> date | None:
+    """'09/05/25' or '17/03/2025' -> a date; blank -> None."""
+    text = text.strip()
+    if not text:
+        return None
+    day, month, year = (int(part) for part in text.split("/"))
+    return date(year + 2000 if year < 100 else year, month, day)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def ofsted_inspections(councils: list[dict]) -> list[dict]:
+    """Every inspection report of the extraction, joined to the council that ran children's
+    services under its DfE LA number on the day it was published."""
+    lookup = {row["urn"]: row for row in _rows(OFSTED_LOOKUP_CSV)}
+    rows = []
+    for row in _rows(OFSTED_HISTORY_CSV):
+        provider = lookup.get(row["urn"])
+        if provider is None:
+            raise ReferenceDataError(f"{OFSTED_HISTORY_CSV}: URN {row['urn']} is not in {OFSTED_LOOKUP_CSV}")
+        published = _ofsted_date(row["publication_date"])
+        if published is None:
+            raise ReferenceDataError(f"{OFSTED_HISTORY_CSV}: URN {row['urn']}: no publication date")
+        council = code_for_dfe_number(councils, provider["la_code"], published)
+        record = {
+            "council_code": council["code"],
+            "dfe_number": council["dfe_number"],
+            "council_name": council["name"],
+            "urn": row["urn"],
+            "published": published.isoformat(),
+            "inspection_start": _iso(_ofsted_date(row["inspection_start_date"])),
+            "inspection_end": _iso(_ofsted_date(row["inspection_end_date"])),
+            "framework": row["inspection_framework"] or None,
+        }
+        for column, source in OFSTED_GRADE_COLUMNS.items():
+            record[column], why = ofsted_grade(row[source])
+            record[f"{column}_as_extracted"] = row[source] or None
+            if column == "overall":
+                record["overall_note"] = why
+        record["report_url"] = row["inspection_link"] or None
+        record["report_file"] = row["pdf_filename"] or None
+        rows.append(record)
+    return rows
+
+
+def judgement_in_force(inspections: list[dict], period: str) -> dict | None:
+    """The inspection whose judgement is in force for a reporting year: the latest report
+    published on or before the year's last day (31 March). Its grade may be missing (not read
+    by the extraction): an older report's grade is never used instead, because it was not in
+    force. `inspections` are one council's."""
+    end = last_day(period).isoformat()
+    published = [i for i in inspections if i["published"] <= end]
+    return max(published, key=lambda i: i["published"]) if published else None
+
+
+def add_ofsted(db: sqlite_utils.Database, councils: list[dict]) -> None:
+    """`ofsted_inspections` (one row per report) and `ofsted_in_force` (one row per council
+    operating in a reporting year, from 2012-13 to the year of the latest report)."""
+    inspections = ofsted_inspections(councils)
+    db["ofsted_inspections"].insert_all(
+        inspections, pk=("urn", "published"), foreign_keys=[("council_code", "councils", "code")])
+    db["ofsted_inspections"].create_index(["dfe_number", "published"])
+    by_number: dict[str, list[dict]] = {}
+    for inspection in inspections:
+        by_number.setdefault(inspection["dfe_number"], []).append(inspection)
+    latest = max(i["published"] for i in inspections)
+    last_year = date.fromisoformat(latest)
+    periods = [make_period(year) for year in range(start_year(OFSTED_FIRST_PERIOD),
+                                                   last_year.year + (1 if last_year.month >= 4 else 0))]
+    rows = []
+    for period in periods:
+        end = last_day(period)
+        for council in councils:
+            if not council["dfe_number"] or not _operating(council, end):
+                continue
+            inspection = judgement_in_force(by_number.get(council["dfe_number"], []), period)
+            rows.append({
+                "council_code": council["code"],
+                "dfe_number": council["dfe_number"],
+                "council_name": council["name"],
+                "period": period,
+                "as_at": end.isoformat(),
+                "overall": inspection["overall"] if inspection else None,
+                "published": inspection["published"] if inspection else None,
+                "framework": inspection["framework"] if inspection else None,
+                "note": (inspection["overall_note"] if inspection
+                         else f"no inspection report published by {end.day} {end:%B %Y} in the extraction"),
+                "report_url": inspection["report_url"] if inspection else None,
+                "urn": inspection["urn"] if inspection else None,
+            })
+    db["ofsted_in_force"].insert_all(rows, pk=("council_code", "period"),
+                                     foreign_keys=[("council_code", "councils", "code")])
+    db["ofsted_in_force"].create_index(["dfe_number", "period"])
+    db["ofsted_in_force"].create_index(["period", "overall"])

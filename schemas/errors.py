@@ -55,6 +55,10 @@ class ManifestError(DataFileError):
     """corpus/manifest.csv has a row that cannot be used."""
 
 
+class SourcesError(DataFileError):
+    """corpus/sources.csv (the known addresses of reports) has a row that cannot be used."""
+
+
 # -- identity and lookups --------------------------------------------------------------------
 
 class UnknownCouncilError(ComplaintsError, LookupError):

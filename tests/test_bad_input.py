@@ -9,7 +9,7 @@ import sqlite_utils
 
 from pipeline.run import extract_file
 from tests.badfiles import BAD_FILES, folder_not_file, html_with_scripts
-from tests.conftest import REPORTS_DIR
+from tests.conftest import REPORTS_DIR, SEED_REPORTS
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
@@ -44,7 +44,7 @@ def test_a_build_mixing_good_and_bad_files_keeps_every_good_fact(tmp_path):
     corpus = tmp_path / "corpus"
     reports = corpus / "reports"
     reports.mkdir(parents=True)
-    for seed in sorted(REPORTS_DIR.glob("*.txt")):
+    for seed in SEED_REPORTS:
         shutil.copy(seed, reports)
     for maker, _, _ in BAD_FILES.values():
         maker(reports)
@@ -52,7 +52,7 @@ def test_a_build_mixing_good_and_bad_files_keeps_every_good_fact(tmp_path):
     report = build(corpus, tmp_path / "out.db")
     db = sqlite_utils.Database(tmp_path / "out.db")
     documents = {row["file_name"]: row for row in db["documents"].rows}
-    good = {p.name for p in REPORTS_DIR.glob("*.txt")}
+    good = {p.name for p in SEED_REPORTS}
     assert {name for name, row in documents.items() if row["status"] == "ok"} == good
     failed = {name: row for name, row in documents.items() if row["status"] in ("failed", "unidentified")}
     assert len(failed) == len(BAD_FILES)
@@ -65,7 +65,7 @@ def test_a_build_mixing_good_and_bad_files_keeps_every_good_fact(tmp_path):
     # every good fact is there: the seeds alone give the same count
     solo = tmp_path / "solo"
     (solo / "reports").mkdir(parents=True)
-    for seed in sorted(REPORTS_DIR.glob("*.txt")):
+    for seed in SEED_REPORTS:
         shutil.copy(seed, solo / "reports")
     build(solo, tmp_path / "solo.db")
     assert db["facts"].count == sqlite_utils.Database(tmp_path / "solo.db")["facts"].count

@@ -18,7 +18,7 @@ import yaml
 
 from publish.build import build
 from tests.badfiles import truncated_pdf
-from tests.conftest import FIXTURE_DOCS, REPORTS_DIR, ROOT
+from tests.conftest import FIXTURE_DOCS, ROOT, SEED_REPORTS
 
 
 def digest(path: Path) -> str:
@@ -29,7 +29,7 @@ def digest(path: Path) -> str:
 def seed_corpus(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "reports").mkdir(parents=True)
-    for seed in sorted(REPORTS_DIR.glob("*.txt")):
+    for seed in SEED_REPORTS:
         shutil.copy(seed, corpus / "reports")
     return corpus
 

@@ -79,10 +79,10 @@ def test_build_writes_the_database_and_reports_counts(runner, tmp_path):
     db_path = tmp_path / "complaints.db"
     result = runner.invoke(main, ["build", "--db", str(db_path), "--quiet"])
     assert result.exit_code == 0, result.output
-    assert "5 documents" in result.output
+    assert "30 documents" in result.output  # 5 seed reports and 25 real pages
     db = sqlite_utils.Database(db_path)
     assert {"documents", "facts", "councils", "measures", "ingest_log", "review_queue"} <= set(db.table_names())
-    assert db["documents"].count == 5
+    assert db["documents"].count == 30
     assert db["facts"].count == int(re.search(r"(\d+) facts", result.output).group(1))
 
 

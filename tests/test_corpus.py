@@ -491,7 +491,8 @@ def test_fetch_command(server, tmp_path, monkeypatch):
     assert {s.path for s in server.seen} == {"/reports/thurrock-2023-24.pdf", "/reports/gone.pdf"}
     result = CliRunner().invoke(main, ["corpus", "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
-    assert "coverage: 2 councils x 2 years (2022-23 to 2023-24): 1 present, 1 failed, 2 missing" in result.output
+    assert "coverage: 156 councils x 2 years (2022-23 to 2023-24), 305 council-years" in result.output
+    assert ": 1 present, 1 failed, 303 missing" in result.output
     assert "failed:  Medway 2022-23: not_found" in result.output
 
 
@@ -619,7 +620,9 @@ OLD_COLUMNS = ["file", "council", "period", "title", "original_format", "sha256"
 def test_the_bundled_manifest_still_loads_and_builds_the_same():
     before = DEFAULT_MANIFEST.read_bytes()
     rows = load_manifest(DEFAULT_MANIFEST)
-    assert len(rows) == 5 and all(row.is_document and row.status is None for row in rows)
+    # the five seed rows (an old manifest's nine columns: no status) and the 25 real pages added since
+    assert len(rows) == 30 and all(row.is_document for row in rows)
+    assert [row.status for row in rows[:5]] == [None] * 5 and {row.status for row in rows[5:]} == {"ok"}
     corpus = load_corpus()
     assert [path.name for path, _ in corpus.entries()] == [Path(row.file).name for row in rows]
     assert DEFAULT_MANIFEST.read_bytes() == before
@@ -713,17 +716,34 @@ def coverage_rows(tmp_path) -> list[ManifestRow]:
 def test_coverage_from_the_manifest(tmp_path):
     coverage = coverage_from_manifest(coverage_rows(tmp_path), tmp_path)
     assert coverage.periods == ["2021-22", "2022-23", "2023-24"]
-    assert coverage.councils == [("E08000033", "Calderdale"), ("E06000034", "Thurrock")]
-    status = {(c.council, c.period): c.status for c in coverage.cells.values()}
+    assert coverage.named_councils == [("E08000033", "Calderdale"), ("E06000034", "Thurrock")]
+    status = {(c.council, c.period): c.status for code in coverage.named for c in coverage.council_cells(code)}
     assert status == {
         ("Thurrock", "2021-22"): "present", ("Thurrock", "2022-23"): "missing", ("Thurrock", "2023-24"): "failed",
         ("Calderdale", "2021-22"): "missing", ("Calderdale", "2022-23"): "missing",
         ("Calderdale", "2023-24"): "present",
     }
     assert coverage.cell("Calderdale", "2022-23").details == ["listed, not fetched yet (https://c.gov.uk/r.pdf)"]
-    assert coverage.cell("Thurrock", "2021-22").files == ["reports/t21.txt"]
+    assert coverage.cell("E06000034", "2021-22").files == ["reports/t21.txt"]
     assert [r.file for r in coverage.unplaced] == ["reports/unknown.txt"]
     assert period_range(["2023-24", "2019-20"]) == ["2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
+    # every council that ran children's services in those years is counted, and only in those years:
+    # Cumbria until March 2023, Cumberland from April 2023
+    assert len([c for c in coverage.cells.values() if c.period == "2023-24"]) == 153
+    assert ("E10000006", "2022-23") in coverage.cells and ("E10000006", "2023-24") not in coverage.cells
+    assert ("E06000063", "2023-24") in coverage.cells and ("E06000063", "2022-23") not in coverage.cells
+    assert coverage.cell("Medway", "2022-23").status == "missing"
+
+
+def test_a_row_naming_no_known_council_is_listed_apart(tmp_path):
+    rows = coverage_rows(tmp_path) + [
+        ManifestRow(council="Atlantis", period="2022-23", source_url="https://a.gov.uk/r.pdf"),
+        ManifestRow(council="Cumbria", period="2023-24", source_url="https://cumbria.gov.uk/r.pdf"),  # abolished
+    ]
+    coverage = coverage_from_manifest(rows, tmp_path)
+    assert [(row.council, "Atlantis" in why or "Cumbria" in why) for row, why in coverage.unknown] == [
+        ("Atlantis", True), ("Cumbria", True)]
+    assert "E10000006" not in coverage.named
 
 
 def test_corpus_command_lists_documents_and_coverage(runner, tmp_path):
@@ -734,73 +754,59 @@ def test_corpus_command_lists_documents_and_coverage(runner, tmp_path):
     assert any(line.split()[:4] == ["Thurrock", "2021-22", "text", "ok"] and line.endswith("reports/t21.txt")
                for line in lines)
     assert any("not fetched" in line and "https://c.gov.uk/r.pdf" in line for line in lines)
-    assert "coverage: 2 councils x 3 years (2021-22 to 2023-24): 2 present, 1 failed, 3 missing" in result.output
+    # 152 councils ran children's services in 2021-22 and 2022-23, 153 from April 2023 (Cumbria and North
+    # Yorkshire and Somerset's county councils ended, four unitaries began): 156 in all
+    assert "coverage: 156 councils x 3 years (2021-22 to 2023-24), 457 council-years" in result.output
+    assert ": 2 present, 1 failed, 454 missing" in result.output
+    assert "2 councils have a row in the manifest" in result.output
     assert "missing: Thurrock: 2022-23" in result.output
     assert "failed:  Thurrock 2023-24: failed: HTTP 500 (https://t.gov.uk/r.pdf)" in result.output
     assert "1 row(s) have no council or year" in result.output
 
 
-def _database(dated: bool) -> sqlite_utils.Database:
+def test_create_coverage_table_counts_what_complaints_corpus_counts(tmp_path):
     from normalise.councils import load_registry
+    from publish.build import create_schema
 
+    rows = coverage_rows(tmp_path)
     db = sqlite_utils.Database(memory=True)
-    councils = []
-    for c in load_registry().by_code.values():
-        record = {"code": c.code, "name": c.name, "region_name": c.region_name, "current": c.live}
-        if dated:
-            record |= {"start_date": c.start.isoformat() if c.start else None,
-                       "end_date": c.end.isoformat() if c.end else None}
-        councils.append(record)
-    db["councils"].insert_all(councils, pk="code")
-    db["documents"].insert_all([
-        {"sha256": "a", "file_name": "t21.txt", "authority_code": "E06000034", "authority_name": "Thurrock",
-         "period": "2021-22", "status": "ok", "facts": 40},
-        {"sha256": "b", "file_name": "t23.pdf", "authority_code": "E06000034", "authority_name": "Thurrock",
-         "period": "2023-24", "status": "failed", "facts": 0},
-        {"sha256": "c", "file_name": "odd.txt", "authority_code": None, "authority_name": None, "period": None,
-         "status": "unidentified", "facts": 0},
-    ], pk="sha256")
-    return db
+    create_schema(db, load_registry())
+    db["documents"].insert({"sha256": "a" * 64, "file_name": "t21.txt", "path": "reports/t21.txt", "status": "ok",
+                            "facts": 40, "authority_code": "E06000034", "period": "2021-22"}, pk="sha256")
+    count = create_coverage_table(db, rows, tmp_path)
+    coverage = coverage_from_manifest(rows, tmp_path)
+    table = {(r["authority_code"], r["period"]): r for r in db["coverage"].rows}
+    assert count == len(table) == len(coverage.cells)
+    assert {k: r["status"] for k, r in table.items()} == {k: c.status for k, c in coverage.cells.items()}
+    thurrock = table[("E06000034", "2021-22")]
+    assert (thurrock["document"], thurrock["documents"], thurrock["facts"], thurrock["read"],
+            thurrock["region_name"]) == ("reports/t21.txt", 1, 40, "ok", "East of England")
+    calderdale = table[("E08000033", "2023-24")]  # archived, not built: no facts known
+    assert (calderdale["status"], calderdale["facts"], calderdale["read"]) == ("present", None, None)
+    assert "HTTP 500" in table[("E06000034", "2023-24")]["detail"]
+    # again: the table is replaced, not added to
+    assert create_coverage_table(db, rows, tmp_path) == count
 
 
-def test_create_coverage_table():
-    db = _database(dated=True)
-    count = create_coverage_table(db)
-    rows = {(r["authority_code"], r["period"]): r for r in db["coverage"].rows}
-    assert count == len(rows) and {p for _, p in rows} == {"2021-22", "2022-23", "2023-24"}
-    thurrock = rows[("E06000034", "2021-22")]
-    assert (thurrock["status"], thurrock["document"], thurrock["facts"], thurrock["region_name"]) == (
-        "present", "t21.txt", 40, "East of England")
-    assert rows[("E06000034", "2023-24")]["status"] == "failed"
-    assert rows[("E06000034", "2022-23")]["status"] == "missing"
-    # councils that ran children's services that year, and only then: Cumbria until March 2023, Cumberland after
-    assert ("E10000006", "2022-23") in rows and ("E10000006", "2023-24") not in rows
-    assert ("E06000063", "2023-24") in rows and ("E06000063", "2022-23") not in rows
-    assert len([k for k in rows if k[1] == "2023-24"]) == 153
-    # again, with a failed fetch from the manifest: the table is replaced
-    failed = [ManifestRow(council="Medway", period="2022-23", source_url="https://m.gov.uk/r.pdf", status="not_found")]
-    assert create_coverage_table(db, failed) == count
-    medway = db["coverage"].get(("E06000035", "2022-23"))
-    assert medway["status"] == "failed" and "not_found" in medway["detail"]
-
-
-def test_create_coverage_table_with_the_minimal_councils_table():
-    db = _database(dated=False)
-    create_coverage_table(db)
-    current = db.execute("select count(*) from councils where current").fetchone()[0]
-    assert db["coverage"].count == 3 * current
-    assert db["coverage"].get(("E06000034", "2021-22"))["status"] == "present"
-
-
-def test_create_coverage_table_after_a_real_build(tmp_path):
-    from publish.build import build
-
-    corpus = tmp_path / "corpus"
-    (corpus / "reports").mkdir(parents=True)
-    shutil.copy(REPORTS_DIR / "001_8a475261652e58a2.txt", corpus / "reports")
+def test_site_and_command_line_coverage_agree_on_the_bundled_corpus(runner, tmp_path):
     db_path = tmp_path / "complaints.db"
-    build(corpus, db_path)
+    assert runner.invoke(main, ["build", "--db", str(db_path), "-q"]).exit_code == 0
     db = sqlite_utils.Database(db_path)
-    assert create_coverage_table(db) > 100
-    row = db["coverage"].get(("E08000033", "2021-22"))
-    assert (row["status"], row["document"], row["authority_name"]) == ("present", "001_8a475261652e58a2.txt", "Calderdale")
+    site = {(r["authority_code"], r["period"]): r["status"] for r in db["coverage"].rows}
+    corpus = load_corpus()
+    coverage = coverage_from_manifest(corpus.rows, corpus.root)
+    assert site == {key: cell.status for key, cell in coverage.cells.items()}
+    summary = db.execute("select count(distinct authority_code), count(distinct period), "
+                         "sum(status = 'present'), sum(status = 'failed'), sum(status = 'missing') "
+                         "from coverage").fetchone()
+    result = runner.invoke(main, ["corpus"])
+    assert result.exit_code == 0, result.output
+    councils, years, present, failed, missing = summary
+    assert (f"coverage: {councils} councils x {years} years" in result.output
+            and f": {present} present, {failed} failed, {missing} missing" in result.output)
+    # every document of the manifest is in a present cell, and the site knows its facts
+    documents = {row["path"]: row["facts"] for row in db.query("select path, facts from documents")}
+    cells = list(db.query("select document, facts from coverage where status = 'present'"))
+    assert sorted(f for c in cells for f in c["document"].split("; ")) == sorted(
+        row.file for row in corpus.rows if row.is_document)
+    assert sum(c["facts"] for c in cells) == sum(documents.values())
