@@ -1,5 +1,6 @@
 # Two commands matter: `make serve` (build the database from the bundled corpus and serve
-# it at http://127.0.0.1:8001) and `make test` (run every test). Both install what they need.
+# it at http://127.0.0.1:8001; `make serve PORT=8002` for another port) and `make test` (run
+# every test). Both install what they need.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -11,8 +12,8 @@ PORT   ?= 8001
 .PHONY: help venv build serve test test-deps bench fixtures screenshot clean
 
 help:
-	@echo "make serve   build $(DB) from the bundled corpus and serve it at http://127.0.0.1:$(PORT)"
-	@echo "make test    run all tests (installs Debian test tools if missing: poppler-utils, chromium)"
+	@echo "make serve   build $(DB) from the bundled corpus and serve it at http://127.0.0.1:$(PORT) (PORT=... for another)"
+	@echo "make test    run all tests (installs test tools if missing: poppler-utils, chromium, axe-core from npm)"
 	@echo "make bench   run the speed and memory benchmark"
 	@echo "make build   only build $(DB)"
 	@echo "make clean   remove the database, caches and the virtualenv"
@@ -45,6 +46,7 @@ bench: $(STAMP) test-deps
 fixtures: $(STAMP)
 	$(BIN)/python scripts/make_fixtures.py
 
+# docs/screenshot.png (a comparison) and docs/fact.png (a fact page), for the README
 screenshot: $(STAMP) test-deps
 	UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest tests/test_browser.py -q
 

@@ -164,18 +164,25 @@ def build(corpus_dir: Path | None, db_path: Path, strict: bool, workers: int | N
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(db_path: Path, port: int, host: str) -> None:
-    """Serve the database with Datasette (read-only), with titles, descriptions and licences.
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Corpus folder the database was built from, whose report files the site serves "
+                   "(default: the bundled corpus).")
+def serve(db_path: Path, port: int, host: str, corpus_dir: Path | None) -> None:
+    """Serve the database with Datasette (read-only), with titles, descriptions and licences,
+    and the archived report files at /reports/<sha256>.<ext>.
 
     Example:
 
         complaints serve --db complaints.db --port 8001
     """
-    from publish.serve import serve as run_serve
+    from publish.serve import PortInUseError, serve as run_serve
 
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no database yet; run `complaints build` first")
-    run_serve(db_path, host=host, port=port)
+    try:
+        run_serve(db_path, host=host, port=port, corpus_dir=corpus_dir)
+    except PortInUseError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()

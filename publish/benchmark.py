@@ -42,7 +42,7 @@ from statistics import fmean
 
 import sqlite_utils
 
-from normalise.councils import operating_days
+from normalise.councils import load_registry, operating_days
 from schemas import LABELLED_MEASURES, STAGED_MEASURES
 from schemas.periods import last_day, shift
 from schemas.errors import BenchmarkError
@@ -61,6 +61,9 @@ PER_REFERRALS = 1_000
 SUMMABLE_UNITS = frozenset({"count", "percent"})
 #: Stored averages, rates and changes are rounded to this many decimals (for reading).
 DECIMALS = 2
+#: A column type SQLite gives NUMERIC affinity: a count read as 10.0 is stored as the integer 10
+#: (so the site, CSV and JSON print 10), while 83.5 stays a real number.
+NUMERIC = "ANY"
 METHOD_CAVEATS = {"text": "read from prose, not a table", "chart": "read from a chart's labels"}
 UNMAPPED = "unmapped"
 
@@ -321,6 +324,8 @@ def materialise(db: sqlite_utils.Database) -> None:
         operating[period] = by_region
     england_councils = {period: sum(len(v) for v in by_region.values()) for period, by_region in operating.items()}
     region_of = {_ident(c): c["region_code"] for c in councils.values()}
+    # the current council's name for an ident (a recoded council keeps its DfE number)
+    name_of = {_ident(c): c["name"] for c in sorted(councils.values(), key=lambda c: bool(c["current"]))}
     stats: dict[tuple, GroupStats] = {}
 
     rows, sources = [], []
@@ -395,7 +400,7 @@ def materialise(db: sqlite_utils.Database) -> None:
             "neighbour_model": model if nbs else None,
         }
         row["flags"] = json.dumps(_flags(row))
-        row["caveats"] = "; ".join(_caveats(row, choice, nbs, group_values, methods[group], g))
+        row["caveats"] = "; ".join(_caveats(row, choice, nbs, group_values, methods[group], g, name_of))
         rows.append(row)
         for source in choice.sources:
             sources.append((row_id, source.fact_id, source.value, int(source.used), source.reason or "not used"))
@@ -424,15 +429,23 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _not_compared(councils: set[str], neighbours: set[str], what: str) -> str:
+#: A caveat names the councils it is about, up to this many (then "and N others").
+NAMED_COUNCILS = 4
+
+
+def _not_compared(councils: set[str], neighbours: set[str], what: str, names: dict[str, str]) -> str:
     verb = "gives" if len(councils) == 1 else "give"
     among = len(councils & neighbours)
+    listed = sorted(names.get(i, i) for i in councils)
+    if len(listed) > NAMED_COUNCILS:
+        listed = listed[:NAMED_COUNCILS - 1] + [f"{len(listed) - NAMED_COUNCILS + 1} others"]
+    named = ", ".join(listed[:-1]) + f" and {listed[-1]}" if len(listed) > 1 else listed[0]
     return (f"{_plural(len(councils), 'council')} ({_plural(among, 'neighbour')} among them) {verb} {what}: "
-            "not compared")
+            f"not compared ({named})")
 
 
 def _caveats(row: dict, choice: Choice, nbs: list[dict], group_values: dict[str, float],
-             methods: dict[str, set[str]], stats: GroupStats) -> list[str]:
+             methods: dict[str, set[str]], stats: GroupStats, names: dict[str, str]) -> list[str]:
     """Plain-English notes on definitions that differ, shown beside the figure, never hidden."""
     notes = []
     measure, stage, unit = row["measure"], row["stage"], row["unit"]
@@ -458,12 +471,12 @@ def _caveats(row: dict, choice: Choice, nbs: list[dict], group_values: dict[str,
     other_stage, other_unit = stats.other_stage, stats.other_unit
     if other_stage:
         form = "only with a stage split" if not stage else f"only without a {stage} figure"
-        notes.append(_not_compared(other_stage, neighbour_idents, f"{measure} {form}"))
+        notes.append(_not_compared(other_stage, neighbour_idents, f"{measure} {form}", names))
     if other_unit:
-        notes.append(_not_compared(other_unit, neighbour_idents, f"{measure} in another unit than {unit}"))
+        notes.append(_not_compared(other_unit, neighbour_idents, f"{measure} in another unit than {unit}", names))
     if stats.responded_only:
         notes.append(_not_compared(stats.responded_only, neighbour_idents,
-                                   "complaints responded to, not complaints received"))
+                                   "complaints responded to, not complaints received", names))
     prose = sum(1 for n in nbs if n["ident"] in group_values and methods.get(n["ident"], set()) & set(METHOD_CAVEATS))
     if prose:
         notes.append(f"the figures of {_plural(prose, 'neighbour')} were read from prose or charts")
@@ -475,19 +488,20 @@ def _caveats(row: dict, choice: Choice, nbs: list[dict], group_values: dict[str,
 #: The benchmark table's columns and types, in the order `materialise` builds its rows.
 BENCHMARK_COLUMNS = {
     "id": int, "council_code": str, "council_name": str, "dfe_number": str, "region_code": str, "region_name": str,
-    "period": str, "measure": str, "stage": str, "category": str, "unit": str, "value": float,
-    "neighbour_average": float, "neighbours_with_data": int, "neighbours": int,
-    "region_average": float, "region_with_data": int, "region_councils": int,
-    "england_average": float, "england_with_data": int, "england_councils": int,
-    "rank": int, "ranked": int, "quartile": int, "previous_value": float, "change": float, "change_percent": float,
+    "period": str, "measure": str, "stage": str, "category": str, "unit": str, "value": NUMERIC,
+    "neighbour_average": NUMERIC, "neighbours_with_data": int, "neighbours": int,
+    "region_average": NUMERIC, "region_with_data": int, "region_councils": int,
+    "england_average": NUMERIC, "england_with_data": int, "england_councils": int,
+    "rank": int, "ranked": int, "quartile": int, "previous_value": NUMERIC, "change": NUMERIC,
+    "change_percent": float,
     "population_0_17": int, "rate_per_10k_children": float, "neighbour_average_rate_per_10k": float,
     "region_average_rate_per_10k": float, "england_average_rate_per_10k": float, "rate_rank": int,
-    "rate_quartile": int, "referrals": float, "rate_per_1k_referrals": float,
+    "rate_quartile": int, "referrals": NUMERIC, "rate_per_1k_referrals": float,
     "neighbour_average_rate_per_1k_referrals": float, "england_average_rate_per_1k_referrals": float,
     "fact_id": int, "method": str, "confidence": float, "parts": int, "sources": int, "conflict": int,
     "neighbour_model": str, "flags": str, "caveats": str,
 }
-SOURCE_COLUMNS = {"id": int, "benchmark_id": int, "fact_id": int, "value": float, "used": int, "reason": str}
+SOURCE_COLUMNS = {"id": int, "benchmark_id": int, "fact_id": int, "value": NUMERIC, "used": int, "reason": str}
 
 
 def _write(db: sqlite_utils.Database, rows: list[dict], sources: list[tuple]) -> None:
@@ -566,13 +580,36 @@ def _connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
+def matching_codes(council: str) -> list[str]:
+    """The codes a council's name or GSS code means, read as the rest of the project reads council
+    names (normalise.councils: 'Thurrock Council', 'LB Redbridge', 'E06000034'); several when ONS
+    recoded the council or two authorities shared the name."""
+    return sorted({c.code for c in load_registry().candidates(council or "")})
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions the canned queries use: `council_codes(name)`, the codes a name means as a
+    JSON array (see `matching_codes`), so the site reads 'Thurrock Council' as the command line does."""
+    conn.create_function("council_codes", 1, lambda name: json.dumps(matching_codes(name or "")), deterministic=True)
+
+
+def unknown_council(council: str) -> str:
+    """Why a name matches no council, with the nearest names."""
+    from difflib import get_close_matches
+
+
+    names = sorted({c.name for c in load_registry().by_code.values()})
+    near = get_close_matches((council or "").strip(), names, n=3, cutoff=0.75)
+    hint = f"; did you mean {' or '.join(near)}?" if near else " (use a council's name or its ONS code)"
+    return f"no council is called {council!r}{hint}"
+
+
 def council_codes(conn: sqlite3.Connection, council: str) -> list[str]:
-    """Codes a name (any case) or GSS code means; several when ONS recoded the council."""
-    rows = conn.execute("select code from councils where lower(name) = lower(?) or code = upper(?)",
-                        [council.strip(), council.strip()]).fetchall()
-    if not rows:
-        raise BenchmarkError(f"no council is called {council!r} (use the name in the councils table or its code)")
-    return [r["code"] for r in rows]
+    """Codes a name or GSS code means (see `matching_codes`); an error naming the nearest names if none."""
+    codes = matching_codes(council)
+    if not codes:
+        raise BenchmarkError(unknown_council(council))
+    return codes
 
 
 def _key_filter(stage: str | None, category: str | None, unit: str) -> tuple[str, list]:
@@ -593,7 +630,7 @@ def compare(db_path: Path, council: str, measure: str, period: str | None = None
             params.append(period)
         row = conn.execute(sql + " order by period desc limit 1", params).fetchone()
         if row is None:
-            raise BenchmarkError(_nothing_found(conn, codes, council, measure, period, stage, category, unit))
+            raise BenchmarkError(nothing_found(conn, codes, council, measure, period, stage, category, unit))
         neighbours = conn.execute(
             "select neighbour_rank, neighbour_code, neighbour_name, closeness, neighbour_value, "
             "neighbour_rate_per_10k, neighbour_method from neighbour_values where benchmark_id = ? "
@@ -613,7 +650,8 @@ def history(db_path: Path, council: str, measure: str, stage: str | None = None,
         return [dict(r) for r in rows]
 
 
-def _nothing_found(conn, codes, council, measure, period, stage, category, unit) -> str:
+def nothing_found(conn, codes, council, measure, period, stage, category, unit) -> str:
+    """Why there is no benchmark row for what was asked, and what the council does have."""
     marks = ", ".join("?" * len(codes))
     what = " ".join(filter(None, [measure, stage, category, unit]))
     available = conn.execute(f"select distinct period from benchmark where council_code in ({marks}) and measure = ? "
@@ -659,11 +697,14 @@ def format_comparison(comparison: Comparison) -> str:
     lines.append(f"rank {r['rank']} of {r['ranked']} (1 = highest), quartile {r['quartile']} (1 = highest quarter)"
                  + (f"; by rate per 10k children: rank {r['rate_rank']}, quartile {r['rate_quartile']}"
                     if r["rate_rank"] else ""))
-    if r["previous_value"] is not None:
+    if r["previous_value"] is None:
+        lines.append(f"change from {shift(r['period'], -1)}: no figure for that year")
+    elif r["unit"] == "percent":  # the difference of two percentages is in points, not per cent
+        lines.append(f"change from {shift(r['period'], -1)}: {r['change']:+g} percentage points "
+                     f"(was {_fmt(r['previous_value'])}%)")
+    else:
         pct = f" ({r['change_percent']:+g}%)" if r["change_percent"] is not None else ""
         lines.append(f"change from {shift(r['period'], -1)}: {r['change']:+g}{pct} (was {_fmt(r['previous_value'])})")
-    else:
-        lines.append(f"change from {shift(r['period'], -1)}: no figure for that year")
     flags = json.loads(r["flags"] or "[]")
     lines.append(f"flags: {', '.join(flags) if flags else 'none'}")
     for caveat in filter(None, (r["caveats"] or "").split("; ")):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,16 +19,20 @@ from pathlib import Path
 import sqlite_utils
 
 from corpus.manifest import Corpus, ManifestRow, load_corpus
+from normalise.categories import load_taxonomies
 from normalise.councils import CouncilRegistry, load_registry
 from pipeline.batch import DEFAULT_TIMEOUT, extract_many, extractor_fingerprint
 from publish.coverage import create_coverage_table
 from publish.neighbours import create_comparison_tables
 from publish.reference import council_records, load_reference
+from publish.benchmark import NUMERIC
 from publish.validate import record as record_validation_issues
 from schemas import (
+    CATEGORY_LABELS,
     FIXED_CATEGORIES,
     LABELLED_MEASURES,
     MEASURE_DESCRIPTIONS,
+    MEASURE_LABELS,
     MEASURE_UNITS,
     STAGED_MEASURES,
     DocumentStatus,
@@ -137,22 +142,26 @@ def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
         (
             {
                 "measure": m.value,
+                "label": MEASURE_LABELS[m],
                 "description": MEASURE_DESCRIPTIONS[m],
                 "units": ", ".join(sorted(u.value for u in MEASURE_UNITS[m])),
                 "has_stage": m in STAGED_MEASURES,
                 "categories": ", ".join(c.value for c in FIXED_CATEGORIES[m]) if m in FIXED_CATEGORIES
                 else (f"canonical {LABELLED_MEASURES[m]} (taxonomy)" if m in LABELLED_MEASURES else ""),
+                "category_kind": category_kind(m),
             }
             for m in Measure
         ),
         pk="measure",
     )
+    db["categories"].insert_all(category_rows(), pk=("kind", "category"))
+    # columns in reading order: who, when, what, then the details a reader checks
     db["documents"].create(
         {
-            "sha256": str, "file_name": str, "path": str, "format": str, "original_format": str, "size_bytes": int,
-            "authority_code": str, "authority_name": str, "period": str, "title": str, "pages": int, "blocks": int,
-            "identified_by": str, "status": str, "error": str, "facts": int, "warnings": int, "source_url": str,
-            "licence": str, "extractor_version": str,
+            "sha256": str, "label": str, "authority_name": str, "period": str, "title": str, "status": str,
+            "format": str, "original_format": str, "pages": int, "facts": int, "source_url": str, "licence": str,
+            "file_name": str, "path": str, "size_bytes": int, "authority_code": str, "blocks": int,
+            "identified_by": str, "error": str, "warnings": int, "extractor_version": str,
         },
         pk="sha256",
         foreign_keys=[("authority_code", "councils", "code")],
@@ -199,9 +208,11 @@ def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extracti
         relative = str(path.resolve().relative_to(corpus.root.resolve()))
     except ValueError:
         relative = str(path)
+    title = row.title if row and row.title else source.title
     db["documents"].insert(
         {
             "sha256": source.sha256,
+            "label": document_label(source.authority_name, source.period, title, source.file_name),
             "file_name": source.file_name,
             "path": relative,
             "format": source.format.value,
@@ -210,7 +221,7 @@ def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extracti
             "authority_code": source.authority_code,
             "authority_name": source.authority_name,
             "period": source.period,
-            "title": (row.title if row and row.title else source.title),
+            "title": title,
             "pages": source.pages,
             "blocks": source.blocks,
             "identified_by": source.identified_by,
@@ -244,12 +255,50 @@ def _column_type(annotation) -> type:
     return str
 
 
+#: The facts table's first columns, in the order a reader reads a figure; the rest follow in
+#: the model's order.
+READING_ORDER = ("authority_name", "period", "measure", "stage", "category", "value", "unit", "quote", "page", "line",
+                 "document_sha256", "method", "confidence", "authority_code")
+_MODEL_COLUMNS = {
+    **{name: _column_type(f.annotation) for name, f in Fact.model_fields.items() if name != "provenance"},
+    **{name: _column_type(f.annotation) for name, f in Provenance.model_fields.items()},
+    "value": NUMERIC,  # a count read as 10.0 is stored as 10, so the site and CSV show 10
+}
 #: The facts table's columns, derived from the Fact model and its Provenance (one place:
 #: a field added to the model is a column of the database).
 FACT_COLUMNS: dict[str, type] = {
-    **{name: _column_type(f.annotation) for name, f in Fact.model_fields.items() if name != "provenance"},
-    **{name: _column_type(f.annotation) for name, f in Provenance.model_fields.items()},
+    **{name: _MODEL_COLUMNS[name] for name in READING_ORDER},
+    **{name: kind for name, kind in _MODEL_COLUMNS.items() if name not in READING_ORDER},
 }
+
+
+def document_label(council: str | None, period: str | None, title: str | None, file_name: str) -> str:
+    """How pages name a report: 'Thurrock, 2023-24: Appendix - 2023/24 ...' (the file name when untitled)."""
+    who = ", ".join(filter(None, [council, period]))
+    what = title or file_name
+    return f"{who}: {what}" if who else what
+
+
+def _kind(enum: type) -> str:
+    """'response_time' for ResponseTime."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", enum.__name__).lower()
+
+
+def category_kind(measure: Measure) -> str | None:
+    """Which list a measure's categories come from: a fixed list ('outcome') or a taxonomy ('service')."""
+    if measure in FIXED_CATEGORIES:
+        return _kind(FIXED_CATEGORIES[measure])
+    return LABELLED_MEASURES.get(measure)
+
+
+def category_rows() -> list[dict]:
+    """Every category in words: the fixed lists' labels and the taxonomies' names."""
+    rows = [{"kind": _kind(enum), "category": category, "label": label, "description": None}
+            for enum, labels in CATEGORY_LABELS.items() for category, label in labels.items()]
+    for kind, taxonomy in sorted(load_taxonomies().items()):
+        rows += [{"kind": kind, "category": e.id, "label": e.name, "description": e.description}
+                 for e in taxonomy.entries.values()]
+    return rows
 
 
 def fact_row(fact: Fact) -> dict:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from corpus.manifest import Corpus
 from corpus.sources import SourceRow, load_sources, sources_path

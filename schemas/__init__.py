@@ -39,10 +39,13 @@ from schemas.extraction import Extraction, ReviewItem
 from schemas.fact import ANY_GSS_RE, ENGLISH_GSS_RE, Fact, Provenance, is_english_gss_code
 from schemas.periods import check_period
 from schemas.vocabulary import (
+    CATEGORY_LABELS,
     FIXED_CATEGORIES,
     LABELLED_MEASURES,
     MEASURE_DESCRIPTIONS,
+    MEASURE_LABELS,
     MEASURE_UNITS,
+    STAGE_LABELS,
     STAGED_MEASURES,
     CategoryMethod,
     Channel,

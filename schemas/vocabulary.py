@@ -226,3 +226,84 @@ MEASURE_DESCRIPTIONS: dict[Measure, str] = {
     Measure.CHILDREN_IN_NEED: "Children in need / children worked with (context)",
     Measure.CHILDREN_LOOKED_AFTER: "Children looked after (context)",
 }
+
+#: Short names for the site and printed tables: "Stage 1" + "complaints received" reads as a
+#: sentence. One table of words, written into the database's `measures` and `categories`
+#: tables, so every page says the same thing.
+MEASURE_LABELS: dict[Measure, str] = {
+    Measure.REPRESENTATIONS_RECEIVED: "Representations received",
+    Measure.COMPLAINTS_RECEIVED: "Complaints received",
+    Measure.COMPLAINTS_RESPONDED: "Complaints responded to",
+    Measure.CONCERNS_RECEIVED: "Concerns received",
+    Measure.ADR_CASES: "Alternative dispute resolution cases",
+    Measure.COMPLIMENTS_RECEIVED: "Compliments received",
+    Measure.ENQUIRIES_RECEIVED: "Enquiries received",
+    Measure.COMPLAINTS_BY_OUTCOME: "Complaints by outcome",
+    Measure.COMPLAINTS_IN_TIMESCALE: "Complaints answered within the timescale",
+    Measure.COMPLAINTS_BY_RESPONSE_TIME: "Complaints by response time",
+    Measure.AVERAGE_RESPONSE_DAYS: "Average working days to respond",
+    Measure.ENQUIRIES_IN_TIMESCALE: "Enquiries answered on time",
+    Measure.COMPLAINTS_BY_SERVICE: "Complaints by service",
+    Measure.COMPLAINTS_UPHELD_BY_SERVICE: "Upheld complaints by service",
+    Measure.COMPLAINTS_BY_THEME: "Complaints by theme",
+    Measure.COMPLAINTS_BY_COMPLAINANT: "Complaints by complainant",
+    Measure.COMPLAINTS_BY_CHANNEL: "Complaints by channel",
+    Measure.COMPLIMENTS_BY_SERVICE: "Compliments by service",
+    Measure.ENQUIRIES_BY_SERVICE: "Enquiries by service",
+    Measure.LGSCO_COMPLAINTS: "Ombudsman complaints and enquiries",
+    Measure.LGSCO_DECISIONS: "Ombudsman decisions",
+    Measure.LGSCO_UPHELD: "Ombudsman complaints upheld",
+    Measure.LGSCO_REMEDY_GBP: "Ombudsman financial remedies",
+    Measure.REMEDY_PAYMENTS_GBP: "Remedy payments by the council",
+    Measure.REMEDIES_BY_TYPE: "Remedies by type",
+    Measure.CONTACTS_RECEIVED: "Contacts received",
+    Measure.REFERRALS_RECEIVED: "Referrals received",
+    Measure.CHILDREN_IN_NEED: "Children in need",
+    Measure.CHILDREN_LOOKED_AFTER: "Children looked after",
+}
+
+STAGE_LABELS: dict[Stage, str] = {Stage.STAGE1: "Stage 1", Stage.STAGE2: "Stage 2", Stage.STAGE3: "Stage 3"}
+
+#: Words for the fixed categories, list by list ("other" is in several); the taxonomies' categories
+#: have their names in normalise/data.
+CATEGORY_LABELS: dict[type[StrEnum], dict[str, str]] = {
+    Outcome: {
+        Outcome.UPHELD.value: "upheld",
+        Outcome.PARTIALLY_UPHELD.value: "partially upheld",
+        Outcome.NOT_UPHELD.value: "not upheld",
+        Outcome.WITHDRAWN.value: "withdrawn",
+        Outcome.INELIGIBLE.value: "not eligible",
+        Outcome.IN_PROGRESS.value: "still in progress",
+        Outcome.RESOLVED.value: "resolved",
+        Outcome.OTHER.value: "other outcome",
+    },
+    ResponseTime: {
+        ResponseTime.WITHIN_10_DAYS.value: "within 10 working days",
+        ResponseTime.WITHIN_20_DAYS.value: "within 20 working days",
+        ResponseTime.WITHIN_EXTENDED.value: "within the extended timescale",
+        ResponseTime.OUTSIDE_TIMESCALE.value: "outside the timescale",
+    },
+    EnquiryType: {
+        EnquiryType.MP.value: "from MPs",
+        EnquiryType.MEP.value: "from MEPs",
+        EnquiryType.COUNCILLOR.value: "from councillors",
+        EnquiryType.OTHER.value: "from others",
+    },
+    Complainant: {
+        Complainant.CHILD_OR_YOUNG_PERSON.value: "made by a child or young person",
+        Complainant.PARENT_OR_CARER.value: "made by a parent or carer",
+        Complainant.FOSTER_CARER.value: "made by a foster carer",
+        Complainant.RELATIVE.value: "made by a relative",
+        Complainant.ADVOCATE.value: "made by an advocate",
+        Complainant.PROFESSIONAL.value: "made by a professional",
+        Complainant.OTHER.value: "made by someone else",
+    },
+    Channel: {
+        Channel.EMAIL.value: "by email",
+        Channel.PHONE.value: "by phone",
+        Channel.ONLINE_FORM.value: "by online form",
+        Channel.LETTER.value: "by letter",
+        Channel.IN_PERSON.value: "in person",
+        Channel.OTHER.value: "by another channel",
+    },
+}

@@ -443,6 +443,9 @@ def canned(name: str) -> dict:
 
 
 def run_canned(conn, name: str, **params) -> list[sqlite3.Row]:
+    from publish.benchmark import register_functions
+
+    register_functions(conn)  # as the site's plugin does: council_codes(name)
     query = canned(name)
     values = {p: "" for p in query["params"]} | params
     return conn.execute(query["sql"], values).fetchall()

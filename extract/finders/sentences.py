@@ -31,7 +31,11 @@ PHONE_RE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?\b0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\
 YEAR_RE = re.compile(r"^(?:19[5-9]\d|20\d\d)$")
 SECTION_NUMBER_RE = re.compile(r"^\d+\.\d+")  # '1.3 All of the 4 complaints': a paragraph number
 # '36 Annual Report on Children's Services ...', '2 CHILDREN'S SOCIAL CARE ...': an agenda item's number
-ITEM_TITLE_RE = re.compile(r"^\s*(?:[A-Z][\w'’&,-]*\s+(?:(?:of|on|and|for|the|to|in|&|-|–)\s+)*){3,}|^\s*[A-Z][A-Z'’&,\s-]{12,}\b")
+ITEM_TITLE_RE = re.compile(
+    r"^\s*(?=(?:[A-Z][\w'’&,-]*\s+(?:(?:of|on|and|for|the|to|in|&|-|–)\s+)*){3,})"
+    r"(?:[A-Z][\w'’&,-]*\s+(?:(?:of|on|and|for|the|to|in|&|-|–)\s+)*)*?"
+    r"(?:Annual|Report|Review|Minutes|Update|Policy|Strategy|Plan|Statement|Appendix)\b"
+    r"|^\s*[A-Z][A-Z'’&,\s-]{12,}\b")
 HYPHENED_WORD_RE = re.compile(r"^\s*[-–]\s*\w")  # '3-stage process', 'six-weekly'
 NAME_RANGE_RE = re.compile(r"^\s*(?:[-–]\s*\d+|\+)\s+[A-Z]")  # 'the 0-25 Disability Service', '16+ Team'
 PAIR_BETWEEN_RE = re.compile(
