@@ -22,6 +22,7 @@ from schemas.errors import (
     AddError,
     BenchmarkError,
     BuildAborted,
+    CalibrationError,
     ComplaintsError,
     DataFileError,
     EmptyDocumentError,
@@ -34,20 +35,32 @@ from schemas.errors import (
     TaxonomyError,
     UnknownCouncilError,
     UnsupportedFormatError,
+    VerificationError,
 )
 from schemas.extraction import Extraction, ReviewItem
-from schemas.fact import ANY_GSS_RE, ENGLISH_GSS_RE, Fact, Provenance, is_english_gss_code
+from schemas.fact import ANY_GSS_RE, ENGLISH_GSS_RE, Fact, Provenance, fact_ref, is_english_gss_code
 from schemas.periods import check_period
+from schemas.verification import (
+    CLEARED,
+    VERIFICATION_COLUMNS,
+    OrphanedVerification,
+    RejectedFact,
+    Verification,
+)
 from schemas.vocabulary import (
+    DECISION_STATUS,
     FIXED_CATEGORIES,
     LABELLED_MEASURES,
     MEASURE_DESCRIPTIONS,
     MEASURE_UNITS,
     STAGED_MEASURES,
+    TRUSTED_STATUSES,
     CategoryMethod,
     Channel,
     Complainant,
+    Decision,
     EnquiryType,
+    FactStatus,
     Measure,
     Method,
     Outcome,
