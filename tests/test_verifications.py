@@ -1,0 +1,213 @@
+"""People's decisions on facts: recorded atomically, matched by document, key and value,
+applied at every build (so they survive a rebuild from scratch), orphans reported, and the
+`complaints verify` walk-through driven by scripted input."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from normalise.verifications import apply_verifications, load_verifications, record
+from publish.benchmark import compare
+from publish.build import build
+from schemas import Decision, FactStatus, Measure, Verification
+from schemas.errors import VerificationError
+from tests.conftest import REPORTS_DIR
+
+CALDERDALE = "001_8a475261652e58a2.txt"  # Calderdale 2021-22: 15 facts, some of them need checking
+WHEN = "2026-01-02T03:04:05+00:00"
+
+
+@pytest.fixture(scope="module")
+def calderdale():
+    """The seed report's facts, as extracted (before any decision)."""
+    from pipeline.run import extract_file
+
+    return extract_file(REPORTS_DIR / CALDERDALE)
+
+
+def one(facts, measure: str, value: float | None = None, stage: str | None = None):
+    found = [f for f in facts if f.measure.value == measure and (value is None or f.value == value)
+             and (stage is None or (f.stage and f.stage.value == stage))]
+    assert len(found) == 1, (measure, value, found)
+    return found[0]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A corpus folder with the Calderdale report and no manifest (council and year are read)."""
+    folder = tmp_path / "corpus"
+    (folder / "reports").mkdir(parents=True)
+    shutil.copy(REPORTS_DIR / CALDERDALE, folder / "reports" / CALDERDALE)
+    return folder
+
+
+def decision(fact, kind: Decision, **changes) -> Verification:
+    return Verification.of(fact, kind, who="tester", when=WHEN, note="checked", **changes)
+
+
+def facts_table(db_path: Path, where: str = "1", table: str = "facts") -> list[dict]:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(f"select * from {table} where {where}")]
+    finally:
+        conn.close()
+
+
+# -- the file -----------------------------------------------------------------------------------
+
+def test_a_decision_is_written_read_back_and_replaced_not_duplicated(tmp_path, calderdale):
+    path = tmp_path / "verifications.csv"
+    fact = one(calderdale.facts, "representations_received")
+    record(decision(fact, Decision.ACCEPT), path)
+    record(decision(one(calderdale.facts, "compliments_received", 44), Decision.REJECT), path)
+    record(decision(fact, Decision.CORRECT, corrected_value=110), path)  # a second thought on the first
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert [(r["measure"], r["decision"], r["corrected_value"]) for r in rows] == [
+        ("compliments_received", "reject", ""), ("representations_received", "correct", "110")]
+    assert rows[1]["document_sha256"] == calderdale.document.sha256 and rows[1]["value"] == "109"
+    assert rows[1]["who"] == "tester" and rows[1]["when"] == WHEN
+    loaded = load_verifications(path)
+    assert [d.target() for d in loaded] == [decision(one(calderdale.facts, "compliments_received", 44),
+                                                     Decision.REJECT).target(), decision(fact, Decision.ACCEPT).target()]
+    assert loaded[1].line == 3
+
+
+def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path, calderdale, monkeypatch):
+    path = tmp_path / "verifications.csv"
+    record(decision(one(calderdale.facts, "representations_received"), Decision.ACCEPT), path)
+    before = path.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        record(decision(one(calderdale.facts, "compliments_received", 44), Decision.REJECT), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["verifications.csv"]  # no temporary file left
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"decision": "maybe"}, "line 2: decision"),
+    ({"decision": "correct"}, "needs a corrected value"),
+    ({"decision": "accept", "corrected_value": "3"}, "only a 'correct' decision"),
+    ({"period": "2021/22"}, "line 2: period"),
+    ({"when": "yesterday"}, "line 2: when"),
+    ({"who": ""}, "line 2: who"),
+])
+def test_a_row_that_cannot_be_used_is_refused_with_its_line(tmp_path, calderdale, row, message):
+    path = tmp_path / "verifications.csv"
+    record(decision(one(calderdale.facts, "representations_received"), Decision.ACCEPT), path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0].update(row)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(VerificationError, match=message):
+        load_verifications(path)
+
+
+def test_two_rows_deciding_one_fact_are_refused(tmp_path, calderdale):
+    path = tmp_path / "verifications.csv"
+    record(decision(one(calderdale.facts, "representations_received"), Decision.ACCEPT), path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + [lines[1].replace(",accept,", ",reject,")]) + "\n", encoding="utf-8")
+    with pytest.raises(VerificationError, match="lines 2 and 3 decide the same fact"):
+        load_verifications(path)
+
+
+# -- applying decisions -------------------------------------------------------------------------
+
+def test_decisions_verify_correct_and_reject_facts(calderdale):
+    facts = calderdale.facts
+    accept = decision(one(facts, "representations_received"), Decision.ACCEPT)
+    correct = decision(one(facts, "complaints_received", stage="stage2"), Decision.CORRECT, corrected_value=3,
+                       corrected_stage="stage1")
+    reject = decision(one(facts, "compliments_received", 44), Decision.REJECT)
+    result = apply_verifications(facts, [accept, correct, reject])
+    assert result.applied == 3 and not result.orphans
+    assert len(result.facts) == len(facts) - 1
+    assert one(result.facts, "representations_received").status is FactStatus.VERIFIED
+    fixed = [f for f in result.facts if f.status is FactStatus.CORRECTED]
+    assert len(fixed) == 1
+    assert (fixed[0].value, fixed[0].extracted_value, fixed[0].stage.value) == (3, 1, "stage1")
+    assert fixed[0].ref == one(facts, "complaints_received", stage="stage2").ref  # the ref stays the extracted one
+    assert [r.fact.value for r in result.rejected] == [44]
+    assert result.rejected[0].fact.status is FactStatus.REJECTED and result.rejected[0].decision.note == "checked"
+
+
+def test_a_decision_on_another_value_is_an_orphan_not_a_silent_verification(calderdale):
+    fact = one(calderdale.facts, "representations_received")
+    stale = decision(fact, Decision.ACCEPT).model_copy(update={"value": 108.0})
+    gone = decision(fact, Decision.ACCEPT).model_copy(update={"measure": Measure.CONCERNS_RECEIVED})
+    result = apply_verifications(calderdale.facts, [stale, gone])
+    assert result.applied == 0
+    assert one(result.facts, "representations_received").status is not FactStatus.VERIFIED
+    reasons = [o.reason for o in result.orphans]
+    assert "now read as 109, not 108" in reasons[0]
+    assert "no longer gives a fact with this key" in reasons[1]
+
+
+def test_a_correction_that_breaks_the_fact_contract_is_not_applied(calderdale):
+    fact = one(calderdale.facts, "representations_received")
+    bad = decision(fact, Decision.CORRECT, corrected_stage="stage1")  # representations have no stage
+    result = apply_verifications(calderdale.facts, [bad])
+    assert result.applied == 0 and "breaks the fact contract" in result.orphans[0].reason
+    assert one(result.facts, "representations_received").status is fact.status
+
+
+# -- at build -----------------------------------------------------------------------------------
+
+def test_a_verified_fact_is_still_verified_after_a_rebuild_from_scratch(corpus, calderdale, tmp_path):
+    path = corpus / "verifications.csv"
+    unsure = one(calderdale.facts, "representations_received")
+    assert unsure.status is FactStatus.NEEDS_CHECK
+    record(decision(unsure, Decision.ACCEPT), path)
+    for number in (1, 2):  # two builds into new databases, nothing cached
+        db_path = tmp_path / f"build{number}.db"
+        report = build(corpus, db_path, cache_dir=None)
+        assert report.verifications_applied == 1 and not report.orphaned
+        rows = facts_table(db_path, "measure = 'representations_received'")
+        assert [(r["value"], r["status"], r["ref"]) for r in rows] == [(109, "verified", unsure.ref)]
+        applied = facts_table(db_path, table="verifications")
+        assert [(a["outcome"], a["fact_id"]) for a in applied] == [("applied", rows[0]["id"])]
+
+
+
+
+def test_a_rejected_fact_is_kept_with_its_decision_not_published_as_a_fact(corpus, calderdale, tmp_path):
+    fact = one(calderdale.facts, "compliments_received", 44)
+    record(decision(fact, Decision.REJECT), corpus / "verifications.csv")
+    db_path = tmp_path / "complaints.db"
+    build(corpus, db_path, cache_dir=None)
+    assert not facts_table(db_path, "measure = 'compliments_received' and value = 44")
+    rejected, = facts_table(db_path, table="rejected_facts")
+    assert (rejected["value"], rejected["status"], rejected["note"], rejected["who"]) == (44, "rejected", "checked",
+                                                                                          "tester")
+    document, = facts_table(db_path, table="documents")
+    assert document["facts_rejected"] == 1 and document["facts"] == len(calderdale.facts) - 1
+    assert document["facts_accepted"] + document["facts_needs_check"] == document["facts"]
+    assert facts_table(db_path, table="verifications")[0]["rejected_fact_id"] == rejected["id"]
+
+
+
+
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+
+
+
+
+
