@@ -8,7 +8,9 @@ import json
 import sqlite3
 
 import pytest
+from click.testing import CliRunner
 
+from cli import main
 from publish.benchmark import compare
 from publish.build import build
 from schemas import FactStatus, Measure, Stage
@@ -103,3 +105,14 @@ def test_compare_says_why_a_figure_is_missing_and_includes_it_on_request(db_path
     assert [n["neighbour_code"] for n in unchecked] == [neighbours[3]]
 
 
+def test_the_command_marks_needs_check_figures(db_path):
+    runner = CliRunner()
+    refused = runner.invoke(main, ["benchmark", "Thurrock", "--measure", "complaints_received", "--stage", "stage1",
+                                   "--year", YEAR, "--db", str(db_path)])
+    assert refused.exit_code == 1 and "--include-needs-check" in refused.output
+    result = runner.invoke(main, ["benchmark", "Thurrock", "--measure", "complaints_received", "--stage", "stage1",
+                                  "--year", YEAR, "--db", str(db_path), "--include-needs-check"])
+    assert result.exit_code == 0, result.output
+    assert "Thurrock (needs check)" in result.output
+    assert "flags:" in result.output and "needs_check" in result.output
+    assert result.output.count("needs check") >= 2  # the council and its unchecked neighbour

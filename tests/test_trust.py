@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli import main
 from normalise.agreement import with_agreement
 from normalise.trust import (
     CALIBRATION_FILE,
@@ -264,7 +266,31 @@ def test_on_unseen_reports_accepted_facts_are_more_often_right_than_all_facts():
     assert low.precision < 0.5 < 0.85 < high.precision
 
 
+def test_evaluate_prints_the_reliability_table_and_accepted_precision_and_recall():
+    result = CliRunner().invoke(main, ["evaluate", "--gold", str(TESTS / "heldout"), "--corpus", str(TESTS / "heldout")])
+    assert result.exit_code == 0, result.output
+    assert "reliability of confidence" in result.output
+    assert "0.98-1.00" in result.output
+    assert "accepted facts:" in result.output and "precision" in result.output and "recall" in result.output
 
 
+@pytest.mark.skipif(not (SHARED / "real" / "gold").is_dir(), reason="../shared/real is not here")
+def test_evaluate_can_give_council_and_year_as_a_manifest_would():
+    real = SHARED / "real"
+    result = CliRunner().invoke(main, ["evaluate", "--gold", str(real / "gold"), "--corpus", str(real / "docs"),
+                                       "--given-identity"])
+    assert result.exit_code == 0, result.output
+    assert "Harrow" in result.output and "accepted facts:" in result.output
 
 
+def test_calibrate_dry_run_prints_bins_reliability_and_threshold_and_writes_nothing(tmp_path):
+    before = CALIBRATION_FILE.read_bytes()
+    result = CliRunner().invoke(main, ["calibrate", "--dry-run", "--dimensions", "agreement"])
+    assert result.exit_code == 0, result.output
+    assert "agrees" in result.output and "threshold for accepted" in result.output
+    assert "leave-one-document-out" in result.output and "nothing written" in result.output
+    assert CALIBRATION_FILE.read_bytes() == before
+    out = tmp_path / "calibration.yaml"
+    result = CliRunner().invoke(main, ["calibrate", "--dimensions", "agreement,method", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert load_calibration(out).dimensions == ("agreement", "method")

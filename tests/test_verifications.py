@@ -12,7 +12,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cli import main
 from normalise.verifications import apply_verifications, load_verifications, record
 from publish.benchmark import compare
 from publish.build import build
@@ -182,6 +184,19 @@ def test_a_verified_fact_is_still_verified_after_a_rebuild_from_scratch(corpus, 
         assert [(a["outcome"], a["fact_id"]) for a in applied] == [("applied", rows[0]["id"])]
 
 
+def test_a_corrected_value_is_what_the_database_and_the_benchmark_show(corpus, calderdale, tmp_path):
+    fact = one(calderdale.facts, "complaints_received", stage="stage2")
+    record(decision(fact, Decision.CORRECT, corrected_value=7), corpus / "verifications.csv")
+    db_path = tmp_path / "complaints.db"
+    build(corpus, db_path, cache_dir=None)
+    row, = facts_table(db_path, "measure = 'complaints_received' and stage = 'stage2' and period = '2021-22'")
+    assert (row["value"], row["extracted_value"], row["status"]) == (7, 1, "corrected")
+    comparison = compare(db_path, "Calderdale", "complaints_received", "2021-22", stage="stage2")
+    assert comparison.row["value"] == 7 and comparison.row["status"] == "corrected"
+    result = CliRunner().invoke(main, ["benchmark", "Calderdale", "--measure", "complaints_received", "--stage",
+                                       "stage2", "--year", "2021-22", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "Calderdale" in result.output and " 7 " in result.output and "corrected" in result.output
 
 
 def test_a_rejected_fact_is_kept_with_its_decision_not_published_as_a_fact(corpus, calderdale, tmp_path):
@@ -199,15 +214,92 @@ def test_a_rejected_fact_is_kept_with_its_decision_not_published_as_a_fact(corpu
     assert facts_table(db_path, table="verifications")[0]["rejected_fact_id"] == rejected["id"]
 
 
+def test_decisions_that_fit_nothing_are_reported_and_kept(corpus, calderdale, tmp_path):
+    path = corpus / "verifications.csv"
+    fact = one(calderdale.facts, "representations_received")
+    record(decision(fact, Decision.ACCEPT).model_copy(update={"value": 108.0}), path)  # the figure changed
+    record(decision(fact, Decision.ACCEPT).model_copy(update={"document_sha256": "c" * 64}), path)  # document gone
+    db_path = tmp_path / "complaints.db"
+    report = build(corpus, db_path, cache_dir=None)
+    assert report.verifications_applied == 0
+    assert sorted(o.reason[:20] for o in report.orphaned) == ["no document with SHA", "the figure is now re"]
+    orphans = facts_table(db_path, table="orphaned_verifications")
+    assert len(orphans) == 2 and all(o["outcome"] == "orphaned" and o["reason"] for o in orphans)
+    assert len(load_verifications(path)) == 2  # nothing is dropped from the file
+    result = CliRunner().invoke(main, ["build", "--corpus", str(corpus), "--db", str(tmp_path / "cli.db"),
+                                       "--no-cache", "-q", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("fits no fact") == 2
 
 
+def test_a_broken_verifications_file_stops_the_build_with_its_line(corpus, tmp_path):
+    (corpus / "verifications.csv").write_text("document_sha256,value\nabc,1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--corpus", str(corpus), "--db", str(tmp_path / "c.db"), "-q"])
+    assert result.exit_code == 1 and "verifications.csv: the header needs" in result.output
 
 
 # -- the command line ---------------------------------------------------------------------------
 
+def test_extract_json_gives_every_fact_its_status_and_accepted_only_keeps_the_trusted(corpus, calderdale):
+    path = corpus / "verifications.csv"
+    record(decision(one(calderdale.facts, "representations_received"), Decision.ACCEPT), path)
+    report = corpus / "reports" / CALDERDALE
+    runner = CliRunner()
+    every = json.loads(runner.invoke(main, ["extract", str(report), "--json", "--verifications", str(path)]).output)
+    statuses = {f["status"] for f in every["facts"]}
+    assert statuses == {"accepted", "needs_check", "verified"}
+    assert all(f["ref"] and 0 < f["provenance"]["confidence"] < 1 for f in every["facts"])
+    trusted = json.loads(runner.invoke(main, ["extract", str(report), "--json", "--accepted-only",
+                                              "--verifications", str(path)]).output)
+    assert {f["status"] for f in trusted["facts"]} == {"accepted", "verified"}
+    assert len(trusted["facts"]) == sum(f["status"] != "needs_check" for f in every["facts"])
+    table = runner.invoke(main, ["extract", str(report), "--verifications", str(path)]).output
+    assert "1 verified" in table and "needs_check" in table
 
 
+def test_verify_walks_through_needs_check_facts_with_scripted_answers(corpus, calderdale):
+    pending = [f for f in calderdale.facts if f.status is FactStatus.NEEDS_CHECK]
+    assert len(pending) >= 4
+    # first: accept with a note; second: correct the value; third: skip; fourth: reject; then quit
+    answers = "a\nread it twice\nc\n42\n\n\n\nfigure on page 2\ns\nr\n\nq\n"
+    result = CliRunner().invoke(main, ["verify", "--council", "Calderdale", "--year", "2021-22",
+                                       "--corpus", str(corpus), "--who", "tester", "--no-cache"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert f"[1/{len(pending)}]" in result.output and ">>" in result.output  # the line of the figure is marked
+    assert pending[0].provenance.quote[:40] in result.output  # shown in its context
+    decisions = load_verifications(corpus / "verifications.csv")
+    assert [(d.decision.value, d.value, d.corrected_value, d.note) for d in decisions] == [
+        ("accept", pending[0].value, None, "read it twice"),
+        ("correct", pending[1].value, 42, "figure on page 2"),
+        ("reject", pending[3].value, None, ""),
+    ]
+    assert "3 decision(s) recorded" in result.output
+    again = CliRunner().invoke(main, ["verify", "--council", "Calderdale", "--year", "2021-22",
+                                      "--corpus", str(corpus), "--no-cache"], input="q\n")
+    assert f"[1/{len(pending) - 3}]" in again.output  # decided facts are not asked again
 
 
+def test_verify_refuses_a_correction_the_fact_contract_does_not_allow_and_asks_again(corpus, calderdale):
+    answers = "c\n\n\nstage1\n\n\ns\nq\n"  # representations_received has no stage
+    result = CliRunner().invoke(main, ["verify", str(corpus / "reports" / CALDERDALE), "--corpus", str(corpus),
+                                       "--no-cache", "--who", "tester"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "not recorded" in result.output and "has no stage" in result.output
+    assert not (corpus / "verifications.csv").exists()
 
 
+def test_verify_accept_and_reject_by_id_for_scripts(corpus, calderdale):
+    first = one(calderdale.facts, "representations_received")
+    second = one(calderdale.facts, "compliments_received", 44)
+    result = CliRunner().invoke(main, ["verify", "--council", "Calderdale", "--year", "2021-22", "--corpus",
+                                       str(corpus), "--accept", first.ref, "--reject", second.ref, "--note", "p3",
+                                       "--who", "a script", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    decisions = load_verifications(corpus / "verifications.csv")
+    assert [(d.ref, d.decision.value, d.who, d.note) for d in decisions] == [
+        (first.ref, "accept", "a script", "p3"), (second.ref, "reject", "a script", "p3")]
+    unknown = CliRunner().invoke(main, ["verify", "--council", "Calderdale", "--corpus", str(corpus),
+                                        "--accept", "0123456789ab", "--no-cache"])
+    assert unknown.exit_code == 1 and "no fact with id '0123456789ab'" in unknown.output
+    nothing = CliRunner().invoke(main, ["verify", "--corpus", str(corpus)])
+    assert nothing.exit_code == 2 and "give a FILE" in nothing.output
