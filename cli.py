@@ -457,8 +457,8 @@ def verify(file: Path | None, council: str | None, period: str | None, accepts: 
     """
     from normalise.verifications import load_verifications, verifications_path as default_path
     from pipeline.batch import DEFAULT_CACHE
-    from pipeline.verify import all_facts, decide, default_who, find, select_documents
-    from schemas import Decision, FactStatus
+    from pipeline.verify import all_facts, decide, default_who, find, select_documents, waiting
+    from schemas import Decision
     from schemas.errors import VerificationError
 
     if file is None and not (council or period):
@@ -479,8 +479,7 @@ def verify(file: Path | None, council: str | None, period: str | None, accepts: 
             return
     except VerificationError as exc:
         raise click.ClickException(str(exc)) from exc
-    wanted = {FactStatus.NEEDS_CHECK} | ({FactStatus.ACCEPTED} if include_accepted else set())
-    queue = [p for p in pending if p.fact.status in wanted]
+    queue = waiting(pending, include_accepted)
     if not queue:
         click.echo("Nothing to check: no fact of these documents needs checking.")
         return

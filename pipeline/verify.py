@@ -51,12 +51,18 @@ class Pending:
 
 def select_documents(corpus_dir: Path | None = None, council: str | None = None, period: str | None = None,
                      file: Path | None = None) -> list[tuple[Path, str | None, str | None]]:
-    """Extraction jobs (path, council, period): one file as given, or the corpus's documents
-    (narrowed to a council and/or year once extracted, see `facts_to_check`)."""
-    if file is not None:
-        return [(Path(file), council, period)]
-    return [(path, row.council if row else None, row.period if row else None)
-            for path, row in load_corpus(corpus_dir).entries()]
+    """Extraction jobs (path, council, period): one file, or the corpus's documents (narrowed
+    to a council and/or year once extracted, see `all_facts`). A file of the corpus gets its
+    manifest row's council and year unless given, as at build: decisions must name the facts
+    the build will make."""
+    entries = [(path, row.council if row else None, row.period if row else None)
+               for path, row in load_corpus(corpus_dir).entries()]
+    if file is None:
+        return entries
+    for path, row_council, row_period in entries:
+        if path.resolve() == Path(file).resolve():
+            return [(path, council or row_council, period or row_period)]
+    return [(Path(file), council, period)]
 
 
 def _council_code(council: str | None, period: str | None) -> str | None:
@@ -68,13 +74,11 @@ def _council_code(council: str | None, period: str | None) -> str | None:
         raise VerificationError(str(exc)) from exc
 
 
-def facts_to_check(jobs: list[tuple[Path, str | None, str | None]], decisions: Iterable[Verification],
-                   council: str | None = None, period: str | None = None, include_accepted: bool = False,
-                   cache_dir: Path | None = DEFAULT_CACHE) -> list[Pending]:
+def waiting(pending: list[Pending], include_accepted: bool = False) -> list[Pending]:
     """The facts still waiting for a person, in reading order: needs-check ones (and accepted
     ones with `include_accepted`) that no decision has settled."""
     wanted = {FactStatus.NEEDS_CHECK} | ({FactStatus.ACCEPTED} if include_accepted else set())
-    return [p for p in all_facts(jobs, decisions, council, period, cache_dir) if p.fact.status in wanted]
+    return [p for p in pending if p.fact.status in wanted]
 
 
 def all_facts(jobs: list[tuple[Path, str | None, str | None]], decisions: Iterable[Verification],

@@ -303,3 +303,45 @@ def test_verify_accept_and_reject_by_id_for_scripts(corpus, calderdale):
     assert unknown.exit_code == 1 and "no fact with id '0123456789ab'" in unknown.output
     nothing = CliRunner().invoke(main, ["verify", "--corpus", str(corpus)])
     assert nothing.exit_code == 2 and "give a FILE" in nothing.output
+
+
+def test_a_pdf_figure_is_shown_with_its_page_text_and_a_web_page_figure_with_its_blocks():
+    from pipeline.run import extract_file
+    from pipeline.verify import MARK, fact_context
+    from schemas import DocumentFormat
+    from tests.conftest import FIXTURE_DOCS
+
+    pdf = FIXTURE_DOCS / CALDERDALE.replace(".txt", ".pdf")
+    html = FIXTURE_DOCS / CALDERDALE.replace(".txt", ".html")
+    if not pdf.exists() or not html.exists():
+        pytest.skip("the seed fixtures are made by `make fixtures`")
+    on_page = one(extract_file(pdf).facts, "compliments_received", 44)
+    context = fact_context(on_page, pdf, DocumentFormat.PDF)
+    assert context.startswith(f"(page {on_page.provenance.page})")
+    marked = [line for line in context.splitlines() if line.startswith(MARK)]
+    assert marked and "44" in marked[0]
+    assert len(context.splitlines()) > 5  # the page, not just the line
+    in_block = one(extract_file(html).facts, "compliments_received", 44)
+    context = fact_context(in_block, html, DocumentFormat.HTML)
+    assert context.startswith("(blocks ") and any("44" in line for line in context.splitlines()
+                                                  if line.startswith(MARK))
+
+
+def test_verify_a_file_of_the_corpus_decides_on_the_facts_the_build_makes(tmp_path):
+    """A page that does not name its council gets it from the manifest at build; `verify FILE`
+    must extract it the same way, or its decisions would name facts no build makes."""
+    corpus = tmp_path / "corpus"
+    (corpus / "reports").mkdir(parents=True)
+    page = corpus / "reports" / "minutes.txt"
+    page.write_text("Annual complaints report, children's social care\n\n"
+                    "In 2022/23 the service received 41 complaints at stage 1.\n", encoding="utf-8")
+    (corpus / "manifest.csv").write_text("file,council,period\nreports/minutes.txt,Reading,2022-23\n", encoding="utf-8")
+    db_path = tmp_path / "c.db"
+    build(corpus, db_path, cache_dir=None)
+    built, = facts_table(db_path, "measure = 'complaints_received'")
+    result = CliRunner().invoke(main, ["verify", str(page), "--corpus", str(corpus), "--accept", built["ref"],
+                                       "--who", "tester", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    report = build(corpus, db_path, cache_dir=None)
+    assert report.verifications_applied == 1 and not report.orphaned
+    assert facts_table(db_path, "measure = 'complaints_received'")[0]["status"] == "verified"
