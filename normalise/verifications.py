@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from corpus.files import write_text_atomically
 from corpus.manifest import CORPUS_DIR
+from normalise.categories import load_mapper
 from schemas import (
     FIXED_CATEGORIES,
     LABELLED_MEASURES,
@@ -142,6 +143,9 @@ def corrected(fact: Fact, decision: Verification) -> Fact:
         data["category_method"] = _category_method(data["measure"], data["category"])
         data["category_score"] = None
     data.update(status=FactStatus.CORRECTED, extracted_value=fact.value)
+    kind = LABELLED_MEASURES.get(data["measure"])
+    if kind and data["category"] is not None and data["category"] not in load_mapper().taxonomies[kind].entries:
+        raise ValueError(f"{data['category']!r} is not an id of the {kind} taxonomy (normalise/data/)")
     try:
         return Fact.model_validate(data)
     except ValidationError as exc:

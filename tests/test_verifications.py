@@ -162,9 +162,21 @@ def test_a_decision_on_another_value_is_an_orphan_not_a_silent_verification(cald
 def test_a_correction_that_breaks_the_fact_contract_is_not_applied(calderdale):
     fact = one(calderdale.facts, "representations_received")
     bad = decision(fact, Decision.CORRECT, corrected_stage="stage1")  # representations have no stage
-    result = apply_verifications(calderdale.facts, [bad])
+    service = next(f for f in calderdale.facts if f.category == "early_help")
+    unknown = decision(service, Decision.CORRECT, corrected_category="early_helpp")
+    result = apply_verifications(calderdale.facts, [bad, unknown])
     assert result.applied == 0 and "breaks the fact contract" in result.orphans[0].reason
+    assert "not an id of the service taxonomy" in result.orphans[1].reason
     assert one(result.facts, "representations_received").status is fact.status
+
+
+def test_a_corrected_service_category_is_a_person_s_override(calderdale):
+    service = next(f for f in calderdale.facts if f.category == "early_help")
+    fixed = apply_verifications(calderdale.facts, [decision(service, Decision.CORRECT,
+                                                            corrected_category="children_looked_after")])
+    corrected = [f for f in fixed.facts if f.status is FactStatus.CORRECTED]
+    assert [(f.category, f.category_method.value, f.category_raw) for f in corrected] == [
+        ("children_looked_after", "override", service.category_raw)]
 
 
 # -- at build -----------------------------------------------------------------------------------
