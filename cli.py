@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 DEFAULT_DB = "complaints.db"
 DEFAULT_PORT = 8001
+_CORPUS_OPTION = dict(type=click.Path(file_okay=False, path_type=Path),
+                      help="Corpus folder with manifest.csv and reports/ (default: the bundled corpus).")
 
 
 @click.group()
@@ -24,17 +28,28 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object {document, facts}.")
 @click.option("--council", help="The council, when the document does not say (name or ONS code).")
 @click.option("--year", "period", help="The reporting year, e.g. 2023-24, when the document does not say.")
-def extract(file: Path, as_json: bool, council: str | None, period: str | None) -> None:
+@click.option("--accepted-only", is_flag=True,
+              help="Only facts accepted by calibration or checked by a person (verified, corrected).")
+@click.option("--verifications", "verifications_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="People's decisions to apply (default: corpus/verifications.csv).")
+def extract(file: Path, as_json: bool, council: str | None, period: str | None, accepted_only: bool,
+            verifications_path: Path | None) -> None:
     """Extract the facts of one report (PDF, DOCX, HTML or text).
 
-    The council and year are read from the document itself unless given.
+    The council and year are read from the document itself unless given. Each fact has a
+    calibrated confidence and a status: accepted, needs_check, or a person's decision from
+    verifications.csv (verified, corrected; rejected facts are left out and counted).
 
     Example:
 
         complaints extract corpus/reports/004_0f72ccf6eb1b7efb.txt --json
+
+        complaints extract corpus/reports/004_0f72ccf6eb1b7efb.txt --accepted-only
     """
+    from normalise.verifications import DEFAULT_VERIFICATIONS, apply_verifications, by_document, load_verifications
     from pipeline.run import extract_file
-    from schemas import check_period
+    from schemas import TRUSTED_STATUSES, check_period
+    from schemas.errors import VerificationError
 
     if period:
         try:
@@ -45,11 +60,21 @@ def extract(file: Path, as_json: bool, council: str | None, period: str | None) 
     if not file.exists():
         raise click.ClickException(f"{file}: no such file")
     extraction = extract_file(file, council=council, period=period)
+    try:
+        decisions = by_document(load_verifications(verifications_path or DEFAULT_VERIFICATIONS))
+    except VerificationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    verified = apply_verifications(extraction.facts, decisions.get(extraction.document.sha256, []))
+    extraction.facts, extraction.rejected = verified.facts, verified.rejected
+    extraction.warnings += [f"a decision fits no fact: {o.reason}" for o in verified.orphans]
+    if accepted_only:
+        extraction.facts = [f for f in extraction.facts if f.status in TRUSTED_STATUSES]
     if as_json:
         payload = {
             "document": extraction.document.model_dump(mode="json")
             | {"status": extraction.status.value, "error": extraction.error, "warnings": extraction.warnings},
             "facts": [fact.model_dump(mode="json") for fact in extraction.facts],
+            "rejected": [r.model_dump(mode="json") for r in extraction.rejected],
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
@@ -68,15 +93,19 @@ def _normal_period(text: str) -> str:
 def _print_extraction(extraction) -> None:
     doc = extraction.document
     click.echo(f"{doc.file_name}  {doc.format.value}  sha256 {doc.sha256[:12]}…")
+    statuses = Counter(f.status.value for f in extraction.facts)
+    statuses.update({"rejected": len(extraction.rejected)} if extraction.rejected else {})
     click.echo(f"council: {doc.authority_name or '?'} ({doc.authority_code or '?'})  period: {doc.period or '?'}  "
-               f"status: {extraction.status.value}  facts: {len(extraction.facts)}")
+               f"status: {extraction.status.value}  facts: {len(extraction.facts)}"
+               + (f" ({', '.join(f'{n} {s}' for s, n in sorted(statuses.items()))})" if statuses else ""))
     if extraction.error:
         click.echo(f"error: {extraction.error}")
     for warning in extraction.warnings:
         click.echo(f"warning: {warning}")
     if not extraction.facts:
         return
-    header = f"{'period':<8} {'measure':<30} {'stage':<7} {'category':<28} {'value':>9} {'unit':<7} {'where':<10} quote"
+    header = (f"{'period':<8} {'measure':<30} {'stage':<7} {'category':<28} {'value':>9} {'unit':<7} {'where':<7} "
+              f"{'status':<11} {'conf':>5}  quote")
     click.echo(header)
     click.echo("-" * len(header))
     for f in extraction.facts:
@@ -85,7 +114,7 @@ def _print_extraction(extraction) -> None:
         category = f.category or (f"[{f.category_raw}]" if f.category_raw else "")
         quote = p.quote.replace("\n", " ")
         click.echo(f"{f.period:<8} {f.measure.value:<30} {(f.stage.value if f.stage else ''):<7} {category[:28]:<28} "
-                   f"{f.value:>9g} {f.unit.value:<7} {where:<10} {quote[:70]}")
+                   f"{f.value:>9g} {f.unit.value:<7} {where:<7} {f.status.value:<11} {p.confidence:>5.3f}  {quote[:60]}")
 
 
 @main.command()
@@ -119,7 +148,7 @@ def build(corpus_dir: Path | None, db_path: Path, strict: bool, workers: int | N
     from corpus.manifest import load_corpus
     from pipeline.batch import DEFAULT_CACHE, DEFAULT_TIMEOUT
     from publish.build import build as run_build
-    from schemas.errors import BuildAborted
+    from schemas.errors import BuildAborted, VerificationError
 
     entries = load_corpus(corpus_dir).entries()
     progress = None
@@ -148,13 +177,20 @@ def build(corpus_dir: Path | None, db_path: Path, strict: bool, workers: int | N
         )
     except BuildAborted as exc:
         raise click.ClickException(f"build stopped (--strict): {exc}") from exc
+    except VerificationError as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         if progress is not None:
             progress.close()
     click.echo(
         f"Built {report.db_path}: {report.documents} documents{f' ({pages} PDF pages)' if pages else ''}, {report.facts} facts "
-        f"({', '.join(f'{k} {v}' for k, v in sorted(report.by_status.items()))}); {report.warnings} warnings"
+        f"({', '.join(f'{k} {v}' for k, v in sorted(report.by_status.items()))}); {report.warnings} warnings; "
+        f"{report.verifications_applied} verification decisions applied"
     )
+    for orphan in report.orphaned:
+        d = orphan.decision
+        click.echo(f"warning: verifications.csv line {d.line}: {d.decision.value} of {d.measure.value} {d.value:g} "
+                   f"({d.period}) fits no fact: {orphan.reason}", err=True)
     if report.failed:
         click.echo(f"{report.failed} document(s) could not be read or identified; see the documents table.", err=True)
         sys.exit(2)
@@ -261,37 +297,260 @@ def _unmapped_facts(db_path: Path):
               help="Folder of gold files (<document stem>.json).")
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where the documents are (default: the bundled corpus). Every format of a document is scored.")
+@click.option("--given-identity", is_flag=True,
+              help="Give each document the council and year of its gold file, as a manifest row would "
+                   "(for pages that do not name them, like ../shared/real).")
 @click.option("-v", "--verbose", is_flag=True, help="List missed and extra facts.")
-def evaluate(gold_dir: Path, corpus_dir: Path | None, verbose: bool) -> None:
-    """Score extraction against gold facts: recall and precision per document and overall.
+def evaluate(gold_dir: Path, corpus_dir: Path | None, given_identity: bool, verbose: bool) -> None:
+    """Score extraction against gold facts: recall and precision per document and overall,
+    the reliability of confidence (band -> facts, right, precision), and the precision and
+    recall of the accepted facts alone.
 
     Example:
 
         complaints evaluate --gold tests/gold -v
-    """
-    from pipeline.evaluate import describe_fact, describe_gold, evaluate_folder
 
-    results = evaluate_folder(gold_dir, corpus_dir)
+        complaints evaluate --gold ../shared/real/gold --corpus ../shared/real/docs --given-identity
+    """
+    from pipeline.evaluate import accepted_score, describe_fact, describe_gold, evaluate_folder, reliability_table
+
+    results = evaluate_folder(gold_dir, corpus_dir, given_identity=given_identity)
     if not results:
         raise click.ClickException(f"no document in the corpus matches a gold file in {gold_dir}")
-    matched = gold = extracted = 0
-    click.echo(f"{'document':<36} {'council':<26} {'period':<8} {'gold':>5} {'found':>6} {'extra':>6} {'recall':>7} {'precision':>9}")
+    click.echo(f"{'document':<36} {'council':<26} {'period':<8} {'gold':>5} {'found':>6} {'extra':>6} {'recall':>7} "
+               f"{'precision':>9} {'accepted':>8}")
     for score, extraction in results:
         doc = extraction.document
+        accepted = accepted_score(score)
         click.echo(f"{score.name:<36} {(doc.authority_name or '?')[:26]:<26} {doc.period or '?':<8} {score.gold:>5} "
-                   f"{len(score.matched):>6} {len(score.extra):>6} {score.recall:>7.3f} {score.precision:>9.3f}")
-        matched += len(score.matched)
-        gold += score.gold
-        extracted += score.extracted
+                   f"{len(score.matched):>6} {len(score.extra):>6} {score.recall:>7.3f} {score.precision:>9.3f} "
+                   f"{accepted.extracted:>8}")
         if verbose:
             for miss in score.missed:
                 click.echo(f"    missed: {describe_gold(miss)}")
-            for extra in score.extra:
-                click.echo(f"    extra:  {describe_fact(extra)}")
-    recall = matched / gold if gold else 1.0
-    precision = matched / extracted if extracted else 0.0
-    click.echo(f"{'overall':<36} {'':<26} {'':<8} {gold:>5} {matched:>6} {extracted - matched:>6} {recall:>7.3f} {precision:>9.3f}")
+            for fact, right in sorted(score.labelled(), key=lambda pair: pair[0].provenance.block or 0):
+                if not right:
+                    click.echo(f"    extra:  {describe_fact(fact)}  [{fact.status.value} {fact.provenance.confidence:g}]")
+    all_facts = _totals(score for score, _ in results)
+    accepted = _totals(accepted_score(score) for score, _ in results)
+    click.echo(f"{'overall':<36} {'':<26} {'':<8} {all_facts.gold:>5} {all_facts.matched:>6} "
+               f"{all_facts.extracted - all_facts.matched:>6} {all_facts.recall:>7.3f} {all_facts.precision:>9.3f} "
+               f"{accepted.extracted:>8}")
+    click.echo("")
+    click.echo("reliability of confidence (every extracted fact):")
+    click.echo(f"  {'confidence':<11} {'facts':>6} {'right':>6} {'precision':>9}")
+    for band in reliability_table(results):
+        precision = f"{band.precision:.3f}" if band.facts else "-"
+        click.echo(f"  {band.label:<11} {band.facts:>6} {band.correct:>6} {precision:>9}")
+    click.echo(f"accepted facts: {accepted.extracted} of {all_facts.extracted}, {accepted.matched} right: "
+               f"precision {_ratio(accepted.matched, accepted.extracted)}, "
+               f"recall {_ratio(accepted.matched, accepted.gold)} (all facts: {all_facts.recall:.3f})")
 
+
+@dataclass
+class _Totals:
+    gold: int = 0
+    matched: int = 0
+    extracted: int = 0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.extracted if self.extracted else 0.0
+
+
+def _totals(scores) -> _Totals:
+    totals = _Totals()
+    for score in scores:
+        totals.gold += score.gold
+        totals.matched += len(score.matched)
+        totals.extracted += score.extracted
+    return totals
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.3f}" if whole else "-"
+
+
+@main.command()
+@click.option("--dimensions", default=None, metavar="A,B,...",
+              help="Evidence dimensions, most telling first (default: agreement,rule). Names: agreement, method, "
+                   "rule, period, category, or an evidence prefix such as scope or frame.")
+@click.option("--prior-strength", type=click.FloatRange(min=0), default=None,
+              help="Pseudo-facts a bin's parent counts for (default 10).")
+@click.option("--target", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Precision accepted facts must reach on the calibration sets (default 0.95).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write it (default: normalise/data/calibration.yaml, which extraction uses).")
+@click.option("--dry-run", is_flag=True, help="Print the calibration; write nothing.")
+def calibrate(dimensions: str | None, prior_strength: float | None, target: float | None, out: Path | None,
+              dry_run: bool) -> None:
+    """Fit confidence on the calibration sets (tests/gold, tests/generality) and choose the
+    threshold for accepted facts. Re-run after any change to the finders.
+
+    Every extracted fact of the calibration sets is labelled right or wrong by the evaluation
+    matcher; facts are binned by their evidence; each bin's share right (smoothed toward its
+    parent) becomes the confidence of its facts. The held-out and real sets are never used:
+    `complaints evaluate` measures the result on them.
+
+    Example:
+
+        complaints calibrate
+
+        complaints calibrate --dimensions agreement,scope,rule --dry-run
+    """
+    from normalise.trust import CALIBRATION_FILE, DEFAULT_DIMENSIONS, DEFAULT_PRIOR_STRENGTH, TARGET_PRECISION
+    from pipeline.calibrate import run_calibration
+    from schemas.errors import CalibrationError
+
+    chosen = tuple(d.strip() for d in dimensions.split(",") if d.strip()) if dimensions else DEFAULT_DIMENSIONS
+    destination = None if dry_run else (out or CALIBRATION_FILE)
+    try:
+        calibration = run_calibration(dimensions=chosen, out=destination,
+                                      prior_strength=DEFAULT_PRIOR_STRENGTH if prior_strength is None else prior_strength,
+                                      target=target or TARGET_PRECISION)
+    except CalibrationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"fitted on {', '.join(calibration.fitted_on)}; dimensions: {', '.join(calibration.dimensions)}; "
+               f"prior strength {calibration.prior_strength:g}")
+    click.echo(f"{'bin':<44} {'facts':>6} {'right':>6} {'probability':>11}")
+    for found in calibration.bins.values():
+        click.echo(f"{' / '.join(found.path) or '(all)':<44} {found.facts:>6} {found.correct:>6} "
+                   f"{found.probability:>11.3f}")
+    click.echo("")
+    click.echo("reliability, leave-one-document-out (each document scored by bins fitted without it):")
+    click.echo(f"  {'confidence':<11} {'facts':>6} {'right':>6} {'precision':>9}")
+    for band in calibration.reliability:
+        precision = f"{band.precision:.3f}" if band.facts else "-"
+        click.echo(f"  {band.label:<11} {band.facts:>6} {band.correct:>6} {precision:>9}")
+    click.echo(f"log loss (leave-one-document-out, lower is better): {calibration.log_loss}")
+    click.echo(f"threshold for accepted: {calibration.threshold:g} ({calibration.reason})")
+    click.echo(f"written to {destination}" if destination else "dry run: nothing written")
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--council", help="A council (name or ONS code): check its documents in the corpus.")
+@click.option("--year", "period", help="A reporting year, e.g. 2023-24: check the corpus's documents for it.")
+@click.option("--accept", "accepts", multiple=True, metavar="ID", help="Record that the fact is right (repeatable).")
+@click.option("--reject", "rejects", multiple=True, metavar="ID", help="Record that the fact is no fact (repeatable).")
+@click.option("--note", default="", help="With --accept/--reject: why (kept with the decision).")
+@click.option("--who", default=None, help="Who decides (default: git's user.name, else the login name).")
+@click.option("--all", "include_accepted", is_flag=True, help="Walk through accepted facts too, not only needs-check ones.")
+@click.option("--corpus", "corpus_dir", **_CORPUS_OPTION)
+@click.option("--verifications", "verifications_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The decisions file (default: verifications.csv in the corpus folder).")
+@click.option("--no-cache", is_flag=True, help="Read the documents again instead of using cached extractions.")
+def verify(file: Path | None, council: str | None, period: str | None, accepts: tuple[str, ...],
+           rejects: tuple[str, ...], note: str, who: str | None, include_accepted: bool, corpus_dir: Path | None,
+           verifications_path: Path | None, no_cache: bool) -> None:
+    """Check facts by hand: accept, reject or correct each fact that needs checking, seeing
+    it in its context (the lines around it, or its PDF page's text).
+
+    Decisions go to verifications.csv at once (each in one atomic write) and are applied at
+    every build, matched by document, key and value, so they survive rebuilds. Fact ids are
+    the `ref` of `complaints extract --json` and of the facts table.
+
+    Example:
+
+        complaints verify corpus/reports/001_8a475261652e58a2.txt
+
+        complaints verify --council Thurrock --year 2023-24
+
+        complaints verify --council Thurrock --year 2023-24 --accept 58353920a951 --note "checked p4"
+    """
+    from normalise.verifications import load_verifications, verifications_path as default_path
+    from pipeline.batch import DEFAULT_CACHE
+    from pipeline.verify import all_facts, decide, default_who, find, select_documents, waiting
+    from schemas import Decision
+    from schemas.errors import VerificationError
+
+    if file is None and not (council or period):
+        raise click.UsageError("give a FILE, or --council and --year (or one of them) to check the corpus's documents")
+    period = _normal_period(period) if period else None
+    path = verifications_path or default_path(corpus_dir)
+    who = who or default_who()
+    try:
+        jobs = select_documents(corpus_dir, council, period, file)
+        pending = all_facts(jobs, load_verifications(path), council, period, None if no_cache else DEFAULT_CACHE)
+        if accepts or rejects:
+            for refs, decision in ((accepts, Decision.ACCEPT), (rejects, Decision.REJECT)):
+                for ref in refs:
+                    fact = find(pending, ref).fact
+                    decide(fact, decision, path, who, note)
+                    click.echo(f"recorded: {decision.value} {ref} ({fact.measure.value} {fact.value:g}) in {path}")
+            click.echo("rebuild to apply: complaints build")
+            return
+    except VerificationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    queue = waiting(pending, include_accepted)
+    if not queue:
+        click.echo("Nothing to check: no fact of these documents needs checking.")
+        return
+    recorded = _walk(queue, path, who)
+    click.echo(f"{recorded} decision(s) recorded in {path}; rebuild to apply: complaints build")
+
+
+def _walk(queue, path: Path, who: str) -> int:
+    """The interactive loop of `verify`: one prompt per fact; returns the decisions recorded."""
+    from pipeline.verify import decide, describe, fact_context
+    from schemas import Decision
+    from schemas.errors import VerificationError
+
+    actions = {"a": Decision.ACCEPT, "r": Decision.REJECT, "c": Decision.CORRECT}
+    recorded = 0
+    for number, pending in enumerate(queue, start=1):
+        fact = pending.fact
+        where = fact.provenance
+        place = f"page {where.page}" if where.page else (f"line {where.line}" if where.line else f"block {where.block}")
+        click.echo("")
+        click.echo(click.style(f"[{number}/{len(queue)}] {describe(fact)}", bold=True))
+        click.echo(f"{pending.path.name}, {place}; id {fact.ref}")
+        click.echo(fact_context(fact, pending.path, pending.format))
+        while True:
+            choice = click.prompt("accept, reject, correct, skip or quit? [a/r/c/s/q]",
+                                  type=click.Choice(["a", "r", "c", "s", "q"]), show_choices=False)
+            if choice == "q":
+                return recorded
+            if choice == "s":
+                break
+            corrections = _ask_corrections(fact) if choice == "c" else {}
+            if choice == "c" and not corrections:
+                click.echo("nothing changed: accept it instead, or give the right value")
+                continue
+            note = click.prompt("note (optional)", default="", show_default=False)
+            try:
+                decide(fact, actions[choice], path, who, note, **corrections)
+            except VerificationError as exc:
+                click.echo(f"not recorded: {exc}")
+                continue
+            recorded += 1
+            click.echo(f"recorded: {actions[choice].value}")
+            break
+    return recorded
+
+
+def _ask_corrections(fact) -> dict:
+    """Ask for the right value, measure, stage and category (Enter keeps each; 'none' clears)."""
+    from schemas import CLEARED
+
+    value = click.prompt("value", default=f"{fact.value:g}", type=float)
+    measure = click.prompt("measure", default=fact.measure.value)
+    stage = click.prompt("stage (none for no stage)", default=fact.stage.value if fact.stage else CLEARED)
+    category = click.prompt("category (none for no category)", default=fact.category or CLEARED)
+    corrections = {}
+    if value != fact.value:
+        corrections["corrected_value"] = value
+    if measure != fact.measure.value:
+        corrections["corrected_measure"] = measure
+    if stage != (fact.stage.value if fact.stage else CLEARED):
+        corrections["corrected_stage"] = stage
+    if category != (fact.category or CLEARED):
+        corrections["corrected_category"] = category
+    return corrections
 
 
 @main.command()
@@ -305,8 +564,10 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None, verbose: bool) -> None:
 @click.option("--ofsted", "grade", metavar="GRADE",
               help="Also compare with England's councils whose Ofsted judgement in force in that year is GRADE "
                    "(Outstanding, Good, 'Requires improvement', Inadequate).")
+@click.option("--include-needs-check", is_flag=True,
+              help="Also use facts that need checking (not accepted by calibration); they are flagged.")
 def benchmark(council: str, measure: str, stage: str, period: str | None, category: str, unit: str, db_path: Path,
-              grade: str | None) -> None:
+              grade: str | None, include_needs_check: bool) -> None:
     """Compare a council's figure with its statistical neighbours, region and England.
 
     Prints the neighbours' average and how many have data, region and England averages,
@@ -315,6 +576,7 @@ def benchmark(council: str, measure: str, stage: str, period: str | None, catego
     Ofsted judgement in force at the end of the year. With --ofsted, England's average and
     the council's rank among only the councils with that judgement (Ofsted's judgements as
     extracted by Data to Insight: a third-party extraction, not an official statistic).
+    Only accepted, verified and corrected facts are used unless --include-needs-check.
 
     Example:
 
@@ -328,7 +590,8 @@ def benchmark(council: str, measure: str, stage: str, period: str | None, catego
 
     try:
         comparison = compare(db_path, council, measure, _normal_period(period) if period else None,
-                             stage=stage.replace(" ", "").lower(), category=category, unit=unit)
+                             stage=stage.replace(" ", "").lower(), category=category, unit=unit,
+                             include_needs_check=include_needs_check)
         group = england_with_judgement(db_path, comparison.row, grade) if grade else None
         judgement = format_council_judgement(db_path, comparison.row)
     except BenchmarkError as exc:
@@ -342,8 +605,6 @@ def benchmark(council: str, measure: str, stage: str, period: str | None, catego
 
 # -- collecting reports ------------------------------------------------------------------------
 
-_CORPUS_OPTION = dict(type=click.Path(file_okay=False, path_type=Path),
-                      help="Corpus folder with manifest.csv and reports/ (default: the bundled corpus).")
 
 
 @main.command()

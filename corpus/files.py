@@ -8,6 +8,8 @@ format the same way. A PDF renamed '.txt' is still a PDF, and an HTML error page
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -20,6 +22,24 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a file in one step: a temporary file in the same folder, flushed, then renamed over
+    `path`, so a crash or a full disk leaves the old file whole, never half of the new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
 
 def sniff_format(path: Path) -> DocumentFormat:
     """The document's format from its content (magic bytes), falling back to text."""

@@ -4,7 +4,8 @@ A candidate names another council (a benchmarking row) by its printed name; it i
 with the registry, or left out with a warning. Printed service, theme and remedy labels are
 mapped to the taxonomy (or queued for review). A figure that breaks the fact contract is left
 out with the contract's message. The same figure read twice (a table and a sentence) is
-kept once, the table's reading first.
+kept once, the table's reading first, with the evidence that it was printed twice
+('agrees:repeated'; normalise/agreement.py adds the other checks).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import defaultdict
 
 from pydantic import ValidationError
 
+from normalise.agreement import AGREES, REPEATED, add_evidence
 from normalise.categories import CategoryMapper
 from normalise.councils import Council, CouncilRegistry
 from schemas import (
@@ -122,6 +124,8 @@ def candidates_to_facts(
                     quote=candidate.quote or "(no text)",
                     method=candidate.method,
                     confidence=candidate.confidence,
+                    rule=candidate.rule,
+                    evidence=candidate.evidence,
                 ),
             )
         except ValidationError as exc:
@@ -130,5 +134,8 @@ def candidates_to_facts(
         key = fact.key() + (fact.value,)
         if key not in facts:
             facts[key] = fact
+        elif facts[key].provenance.block != fact.provenance.block:
+            facts[key] = add_evidence(facts[key], [AGREES + REPEATED])  # printed twice: a table and a sentence
     in_reading_order = sorted(facts.values(), key=lambda f: (f.provenance.block or 0, f.provenance.page or 0))
     return in_reading_order, list(review.values())
+

@@ -12,12 +12,12 @@ The CLI wires these as `complaints review` and `complaints review --accept LABEL
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.files import write_text_atomically
 from normalise.categories import (
     OVERRIDE_FIELDS,
     OVERRIDES_CSV,
@@ -172,14 +172,8 @@ def accept(
 
 def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
     """Write the overrides file in one step (a crash never leaves half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
-            writer = csv.DictWriter(out, fieldnames=list(OVERRIDE_FIELDS), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(OVERRIDE_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_text_atomically(path, text.getvalue())

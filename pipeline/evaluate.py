@@ -6,6 +6,12 @@ unit and value, and the same category (fixed lists) or a clearly matching printe
 the whole label, its last segment ('Member/Cllr Enquiries > MASH' -> 'MASH') or the gold's
 category slug ('winsford_children_in_need' = 'Children in Need > Winsford'). Each extracted
 fact can match one gold fact only.
+
+The same matching labels each extracted fact right (it matched a gold fact) or wrong, which
+is what confidence is calibrated on (pipeline/calibrate.py) and what the reliability table
+shows: per confidence band, how many facts and how many right. Accepted facts are scored on
+their own too (`accepted_score`): the precision a reader of accepted facts gets, and the
+share of gold facts they still hold (recall).
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.manifest import CORPUS_DIR, REPORT_SUFFIXES
+from normalise.trust import Band, Calibration, reliability
 from pipeline.run import extract_file
-from schemas import FIXED_CATEGORIES, LABELLED_MEASURES, Fact, Measure
+from schemas import FIXED_CATEGORIES, LABELLED_MEASURES, TRUSTED_STATUSES, Extraction, Fact, Measure
 
 VALUE_TOLERANCE = 1e-6
 
@@ -52,6 +59,13 @@ class Score:
     @property
     def precision(self) -> float:
         return len(self.matched) / self.extracted if self.extracted else (1.0 if not self.gold else 0.0)
+
+    def gold_facts(self) -> list[dict]:
+        return [g for g, _ in self.matched] + self.missed
+
+    def labelled(self) -> list[tuple[Fact, bool]]:
+        """Every extracted fact, right (it matched a gold fact) or wrong."""
+        return [(f, True) for _, f in self.matched] + [(f, False) for f in self.extra]
 
 
 def load_gold(path: Path) -> GoldFile:
@@ -143,17 +157,32 @@ def given_identities(corpus_dir: Path) -> dict[str, tuple[str | None, str | None
                 for row in csv.DictReader(handle) if row.get("file")}
 
 
-def evaluate_folder(gold_dir: Path, corpus_dir: Path | None = None):
+def evaluate_folder(gold_dir: Path, corpus_dir: Path | None = None, given_identity: bool = False,
+                    calibration: Calibration | None = None) -> list[tuple[Score, Extraction]]:
     """Extract each document that has a gold file and score it. The council and year are
-    read from the document itself, as for a report with no manifest row, unless the
-    corpus folder has a manifest.csv that gives them."""
+    detected from the document itself, as for a report with no manifest row, unless the
+    corpus folder has a manifest.csv that gives them, or `given_identity`: then they are the
+    gold file's, as a manifest row would give them."""
     corpus_dir = Path(corpus_dir) if corpus_dir else CORPUS_DIR
-    given = given_identities(corpus_dir)
+    manifest = given_identities(corpus_dir)
     results = []
     for gold_path in sorted(Path(gold_dir).glob("*.json")):
         gold = load_gold(gold_path)
+        given = {"council": gold.authority_code, "period": gold.period} if given_identity else {}
         for path in documents_for(gold.stem, corpus_dir):
-            council, period = given.get(path.stem, (None, None))
-            extraction = extract_file(path, council=council, period=period)
+            council, period = manifest.get(path.stem, (None, None))
+            identity = given or {"council": council, "period": period}
+            extraction = extract_file(path, calibration=calibration, **identity)
             results.append((score(path.name, extraction.facts, gold.facts), extraction))
     return results
+
+
+def accepted_score(result: Score) -> Score:
+    """The score of the accepted (and verified, corrected) facts alone against the same gold."""
+    trusted = [f for f, _ in result.labelled() if f.status in TRUSTED_STATUSES]
+    return score(result.name, trusted, result.gold_facts())
+
+
+def reliability_table(results: list[tuple[Score, Extraction]]) -> list[Band]:
+    """Confidence band -> facts and how many were right, over every extracted fact scored."""
+    return reliability((f.provenance.confidence, right) for result, _ in results for f, right in result.labelled())

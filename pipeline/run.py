@@ -17,6 +17,7 @@ from extract.readers import read
 from normalise.categories import CategoryMapper, load_mapper
 from normalise.councils import Council, CouncilRegistry, identify, load_registry
 from normalise.facts import candidates_to_facts
+from normalise.trust import Calibration, assess
 from schemas import Document, DocumentFormat, DocumentStatus, Extraction, SourceDocument
 from schemas.errors import ReadError, UnknownCouncilError
 
@@ -30,8 +31,10 @@ def extract_file(
     lexicon: Lexicon | None = None,
     registry: CouncilRegistry | None = None,
     mapper: CategoryMapper | None = None,
+    calibration: Calibration | None = None,
 ) -> Extraction:
-    """Extract one report. `council` and `period` (from a manifest) win over detection."""
+    """Extract one report. `council` and `period` (from a manifest) win over detection.
+    Facts get a calibrated confidence and a status (`calibration`: the packaged one by default)."""
     path = Path(path)
     try:
         doc = read(path)
@@ -40,7 +43,7 @@ def extract_file(
     except Exception as exc:  # a reader bug must not stop a batch: record it with the file's name
         log.exception("reader crashed on %s", path)
         return failed_extraction(path, f"{path.name}: could not be read ({type(exc).__name__}: {exc})")
-    return extract_document(doc, council, period, lexicon, registry, mapper)
+    return extract_document(doc, council, period, lexicon, registry, mapper, calibration)
 
 
 def failed_extraction(path: Path, error: str) -> Extraction:
@@ -62,6 +65,7 @@ def extract_document(
     lexicon: Lexicon | None = None,
     registry: CouncilRegistry | None = None,
     mapper: CategoryMapper | None = None,
+    calibration: Calibration | None = None,
 ) -> Extraction:
     lexicon = lexicon or load_lexicon()
     registry = registry or load_registry()
@@ -101,8 +105,9 @@ def extract_document(
     found = find_candidates(doc, chosen_period, lexicon)
     extraction.warnings.extend(found.warnings)
     extraction.set_aside = found.set_aside
-    extraction.facts, extraction.review = candidates_to_facts(
+    facts, extraction.review = candidates_to_facts(
         found.candidates, source, chosen_council, registry, mapper, extraction.warnings)
+    extraction.facts = assess(facts, chosen_period, calibration)
     if not extraction.facts:
         extraction.status = DocumentStatus.NO_FACTS
         extraction.error = f"{source.file_name}: no figures could be read from the document"

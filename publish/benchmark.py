@@ -14,8 +14,16 @@ measure, stage, category, unit), and the rule that picks one is deterministic:
    (then the first read). Different labels that map to the same category are parts and are
    added up (counts and percentages only), except a nested row ('Communication > Lack of
    response') whose parent row is printed too: the parent already counts it.
-3. Between documents, the value from the council's own report wins, then the most confident,
-   then the latest report (by its period), then the lowest SHA-256.
+3. Between documents, the value from the council's own report wins, then one a person
+   checked (verified or corrected), then the most confident, then the latest report (by its
+   period), then the lowest SHA-256. (Within a document too, a checked reading wins.)
+
+Which facts. The `benchmark` table is made of trusted facts only: accepted by calibration,
+verified or corrected by a person (a corrected fact counts with its corrected value). Facts
+that need checking are left out, and each row says how many councils were left out for that
+reason. `benchmark_with_needs_check` (with its own `_sources` table and views) is the same
+comparison with the needs-check facts included: a row whose value uses one is flagged
+`needs_check` and says so in its caveats. Rejected facts are never facts.
 
 Every fact considered is listed in `benchmark_sources` with whether it was used and why not,
 and rows whose sources disagree are flagged `conflicting_sources` and listed by the
@@ -43,7 +51,7 @@ from statistics import fmean
 import sqlite_utils
 
 from normalise.councils import load_registry, operating_days
-from schemas import LABELLED_MEASURES, STAGED_MEASURES
+from schemas import LABELLED_MEASURES, STAGED_MEASURES, TRUSTED_STATUSES, FactStatus
 from schemas.periods import last_day, shift
 from schemas.errors import BenchmarkError
 
@@ -66,6 +74,29 @@ DECIMALS = 2
 NUMERIC = "ANY"
 METHOD_CAVEATS = {"text": "read from prose, not a table", "chart": "read from a chart's labels"}
 UNMAPPED = "unmapped"
+NEEDS_CHECK = FactStatus.NEEDS_CHECK.value
+#: A person's decision outranks the calibration when two readings of a figure compete.
+STATUS_RANK = {FactStatus.VERIFIED.value: 2, FactStatus.CORRECTED.value: 2, FactStatus.ACCEPTED.value: 1, NEEDS_CHECK: 0}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Which facts a benchmark table is made of, and the tables and views it is written to."""
+
+    name: str
+    statuses: frozenset[str]
+    table: str
+    sources: str
+    neighbour_view: str
+    conflicts_view: str
+
+
+TRUSTED = Basis("trusted", frozenset(s.value for s in TRUSTED_STATUSES), "benchmark", "benchmark_sources",
+                "neighbour_values", "conflicts")
+WITH_NEEDS_CHECK = Basis("with_needs_check", TRUSTED.statuses | {NEEDS_CHECK}, "benchmark_with_needs_check",
+                         "benchmark_with_needs_check_sources", "neighbour_values_with_needs_check",
+                         "conflicts_with_needs_check")
+BASES = (TRUSTED, WITH_NEEDS_CHECK)
 
 
 def neighbour_model(period: str) -> str:
@@ -94,8 +125,14 @@ class Source:
     document_council: str | None
     method: str
     confidence: float
+    status: str = FactStatus.ACCEPTED.value
     used: bool = False
     reason: str = ""
+
+    @property
+    def rank(self) -> tuple:
+        """Checked by a person first, then the most confident."""
+        return (STATUS_RANK.get(self.status, 0), self.confidence)
 
 
 @dataclass
@@ -114,8 +151,8 @@ def _ancestors(label: str) -> list[str]:
 
 
 def _reading(sources: list[Source]) -> Source:
-    """The most confident reading (then the first read) of one label in one document."""
-    return max(sources, key=lambda s: (s.confidence, -s.fact_id))
+    """The checked, then most confident reading (then the first read) of one label in one document."""
+    return max(sources, key=lambda s: (*s.rank, -s.fact_id))
 
 
 def _document_value(sources: list[Source], unit: str, scope_labels: set[str]) -> tuple[list[Source], set[float]]:
@@ -157,7 +194,7 @@ def choose(council: str, unit: str, by_document: dict[str, list[Source]],
         if counted:
             value = sum(s.value for s in counted)
             first = counted[0]
-            rank = (first.document_council == council, min(s.confidence for s in counted),
+            rank = (first.document_council == council, min(s.rank for s in counted),
                     first.document_period or "", document)
             candidates.append((rank, value, counted))
     if not candidates:
@@ -167,7 +204,7 @@ def choose(council: str, unit: str, by_document: dict[str, list[Source]],
     _, value, used = candidates[0]
     for _, _, rows in candidates[1:]:
         for source in rows:
-            source.reason = "another document's figure is used (own report, confidence, latest report)"
+            source.reason = "another document's figure is used (own report, checked, confidence, latest report)"
     for source in used:
         source.used, source.reason = True, ("part of a sum" if len(used) > 1 else "used")
     others = {round(v, 6) for v in disagreeing} | {round(v, 6) for _, v, _ in candidates[1:]}
@@ -183,25 +220,30 @@ FACTS_SQL = """
 select f.id, f.authority_code, f.period, f.measure, coalesce(f.stage, '') as stage,
        coalesce(f.category, '') as category, f.unit, coalesce(f.category_raw, '') as label, f.value,
        f.method, f.confidence, f.document_sha256, d.period as document_period, d.authority_code as document_council,
-       f.category_method
+       f.category_method, f.status
 from facts f left join documents d on d.sha256 = f.document_sha256
 """
 
 
-def _read_facts(db: sqlite_utils.Database):
-    """Facts grouped by key and document, and each document's printed labels per scope."""
+def _read_facts(db: sqlite_utils.Database, basis: Basis):
+    """Facts of the basis's statuses grouped by key and document, each document's printed
+    labels per scope, and the keys of the facts left out because they need checking."""
     groups: dict[tuple, dict[str, list[Source]]] = defaultdict(lambda: defaultdict(list))
     scopes: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    left_out: set[tuple] = set()
     for row in db.execute(FACTS_SQL).fetchall():
         (fact_id, code, period, measure, stage, category, unit, label, value, method, confidence, sha,
-         document_period, document_council, category_method) = row
+         document_period, document_council, category_method, status) = row
         if category_method == UNMAPPED or (measure in LABELLED_MEASURES and not category):
             continue
         key = (code, period, measure, stage, category, unit)
+        if status not in basis.statuses:
+            left_out.add(key)
+            continue
         groups[key][sha].append(Source(fact_id, value, label, sha, document_period, document_council, method,
-                                       confidence))
+                                       confidence, status))
         scopes[(code, period, measure, stage, unit)][sha].add(label)
-    return groups, scopes
+    return groups, scopes, left_out
 
 
 def _councils(db: sqlite_utils.Database) -> dict[str, dict]:
@@ -268,9 +310,15 @@ class GroupStats:
 
 
 def materialise(db: sqlite_utils.Database) -> None:
-    """Write `benchmark`, `benchmark_sources` and the `neighbour_values` and `conflicts` views."""
+    """Write `benchmark`, `benchmark_sources` and the `neighbour_values` and `conflicts` views
+    (trusted facts), and the same with needs-check facts included (`*_with_needs_check`)."""
+    for basis in BASES:
+        _materialise(db, basis)
+
+
+def _materialise(db: sqlite_utils.Database, basis: Basis) -> None:
     councils = _councils(db)
-    groups, scopes = _read_facts(db)
+    groups, scopes, left_out = _read_facts(db, basis)
     neighbours: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in db.execute("select model, council_dfe_number, neighbour_dfe_number, neighbour_name, closeness "
                           "from statistical_neighbours order by model, council_dfe_number, rank").fetchall():
@@ -296,6 +344,7 @@ def materialise(db: sqlite_utils.Database) -> None:
     rates: dict[tuple, dict[str, float]] = defaultdict(dict)
     referral_rates: dict[tuple, dict[str, float]] = defaultdict(dict)
     methods: dict[tuple, dict[str, set[str]]] = defaultdict(dict)
+    statuses: dict[tuple, dict[str, set[str]]] = defaultdict(dict)
     other_forms: dict[tuple, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
     responded: dict[tuple, set[str]] = defaultdict(set)  # (period, stage, unit) -> councils with a responded figure
     for key, choice in sorted(chosen.items()):
@@ -306,12 +355,19 @@ def materialise(db: sqlite_utils.Database) -> None:
         if measure == "complaints_responded":
             responded[(period, stage, unit)].add(ident)
         methods[group][ident] = {s.method for s in choice.used}
+        statuses[group][ident] = {s.status for s in choice.used}
         other_forms[(period, measure, category)][ident].add((stage, unit))
         if unit == "count":
             if (ident, period) in population:
                 rates[group][ident] = choice.value / population[(ident, period)] * PER_CHILDREN
             if referrals.get((ident, period)):
                 referral_rates[group][ident] = choice.value / referrals[(ident, period)] * PER_REFERRALS
+
+    # councils whose figure was left out because it needs checking (and that have no other)
+    unchecked: dict[tuple, set[str]] = defaultdict(set)
+    for key in left_out - set(chosen):
+        if key[0] in councils:
+            unchecked[key[1:]].add(_ident(councils[key[0]]))
 
     # 3. councils operating in each period, for coverage: period -> region -> idents
     operating: dict[str, dict[str, set[str]]] = {}
@@ -398,13 +454,17 @@ def materialise(db: sqlite_utils.Database) -> None:
             "sources": len(choice.sources),
             "conflict": int(choice.conflict),
             "neighbour_model": model if nbs else None,
+            "status": ", ".join(sorted({s.status for s in choice.used})),
+            "needs_check": int(any(s.status == NEEDS_CHECK for s in choice.used)),
+            "left_out_needs_check": len(unchecked[group]),
         }
         row["flags"] = json.dumps(_flags(row))
-        row["caveats"] = "; ".join(_caveats(row, choice, nbs, group_values, methods[group], g, name_of))
+        row["caveats"] = "; ".join(_caveats(row, choice, nbs, group_values, methods[group], g, name_of)
+                                   + _status_caveats(row, nbs, statuses[group]))
         rows.append(row)
         for source in choice.sources:
             sources.append((row_id, source.fact_id, source.value, int(source.used), source.reason or "not used"))
-    _write(db, rows, sources)
+    _write(db, rows, sources, basis)
 
 
 def _flags(row: dict) -> list[str]:
@@ -422,6 +482,8 @@ def _flags(row: dict) -> list[str]:
         flags.append("conflicting_sources")
     if row["unit"] == "count" and row["population_0_17"] is None:
         flags.append("no_population")
+    if row["needs_check"]:
+        flags.append("needs_check")
     return flags
 
 
@@ -485,6 +547,22 @@ def _caveats(row: dict, choice: Choice, nbs: list[dict], group_values: dict[str,
     return notes
 
 
+def _status_caveats(row: dict, nbs: list[dict], statuses: dict[str, set[str]]) -> list[str]:
+    """What the reader should know about facts that need checking: this figure, the
+    neighbours' figures, and the councils left out of a trusted comparison."""
+    notes = []
+    if row["needs_check"]:
+        notes.append(f"this figure needs checking (its reading was not accepted, confidence {row['confidence']:g}): "
+                     "check its quote before relying on it")
+    unchecked = sum(1 for n in nbs if NEEDS_CHECK in statuses.get(n["ident"], set()))
+    if unchecked:
+        notes.append(f"the figures of {_plural(unchecked, 'neighbour')} need checking")
+    if row["left_out_needs_check"]:
+        notes.append(f"{_plural(row['left_out_needs_check'], 'council')}' figures need checking and are left out "
+                     "(complaints benchmark --include-needs-check includes them)")
+    return notes
+
+
 #: The benchmark table's columns and types, in the order `materialise` builds its rows.
 BENCHMARK_COLUMNS = {
     "id": int, "council_code": str, "council_name": str, "dfe_number": str, "region_code": str, "region_name": str,
@@ -499,25 +577,25 @@ BENCHMARK_COLUMNS = {
     "rate_quartile": int, "referrals": NUMERIC, "rate_per_1k_referrals": float,
     "neighbour_average_rate_per_1k_referrals": float, "england_average_rate_per_1k_referrals": float,
     "fact_id": int, "method": str, "confidence": float, "parts": int, "sources": int, "conflict": int,
-    "neighbour_model": str, "flags": str, "caveats": str,
+    "neighbour_model": str, "status": str, "needs_check": int, "left_out_needs_check": int, "flags": str, "caveats": str,
 }
 SOURCE_COLUMNS = {"id": int, "benchmark_id": int, "fact_id": int, "value": NUMERIC, "used": int, "reason": str}
 
 
-def _write(db: sqlite_utils.Database, rows: list[dict], sources: list[tuple]) -> None:
+def _write(db: sqlite_utils.Database, rows: list[dict], sources: list[tuple], basis: Basis = TRUSTED) -> None:
     """Create the tables with their keys, then insert in one transaction (plain executemany:
     a national build writes about half a million rows)."""
-    db["benchmark"].create(BENCHMARK_COLUMNS, pk="id", not_null={"stage", "category"}, foreign_keys=[
+    db[basis.table].create(BENCHMARK_COLUMNS, pk="id", not_null={"stage", "category"}, foreign_keys=[
         ("council_code", "councils", "code"), ("measure", "measures", "measure"), ("fact_id", "facts", "id")])
-    db["benchmark_sources"].create(SOURCE_COLUMNS, pk="id", foreign_keys=[
-        ("benchmark_id", "benchmark", "id"), ("fact_id", "facts", "id")])
+    db[basis.sources].create(SOURCE_COLUMNS, pk="id", foreign_keys=[
+        ("benchmark_id", basis.table, "id"), ("fact_id", "facts", "id")])
     columns = list(BENCHMARK_COLUMNS)
     with db.conn:
-        db.conn.executemany(f"insert into benchmark ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
-                            (tuple(row[c] for c in columns) for row in rows))
-        db.conn.executemany("insert into benchmark_sources (benchmark_id, fact_id, value, used, reason) "
+        db.conn.executemany(f"insert into {basis.table} ({', '.join(columns)}) "
+                            f"values ({', '.join('?' * len(columns))})", (tuple(row[c] for c in columns) for row in rows))
+        db.conn.executemany(f"insert into {basis.sources} (benchmark_id, fact_id, value, used, reason) "
                             "values (?, ?, ?, ?, ?)", sources)
-    benchmark = db["benchmark"]
+    benchmark = db[basis.table]
     # one unique index serves both one council's row (all columns equal) and its years (all but period)
     benchmark.create_index(["council_code", "measure", "stage", "category", "unit", "period"], unique=True)
     benchmark.create_index(["dfe_number", "period", "measure", "stage", "category", "unit"])  # neighbours' rows
@@ -526,14 +604,15 @@ def _write(db: sqlite_utils.Database, rows: list[dict], sources: list[tuple]) ->
     for column in ("council_name", "region_name", "period", "stage", "category"):  # facets
         benchmark.create_index([column])
     # a partial index: the few conflicting rows, found without scanning the rest
-    db.execute("create index idx_benchmark_conflicting on benchmark(id) where conflict = 1")
-    db["benchmark_sources"].create_index(["benchmark_id"])
-    db["benchmark_sources"].create_index(["fact_id"])
-    db.create_view("neighbour_values", NEIGHBOUR_VALUES_SQL, replace=True)
-    db.create_view("conflicts", CONFLICTS_SQL, replace=True)
+    db.execute(f"create index idx_{basis.table}_conflicting on {basis.table}(id) where conflict = 1")
+    db[basis.sources].create_index(["benchmark_id"])
+    db[basis.sources].create_index(["fact_id"])
+    names = {"benchmark": basis.table, "sources": basis.sources}
+    db.create_view(basis.neighbour_view, NEIGHBOUR_VALUES_SQL.format(**names), replace=True)
+    db.create_view(basis.conflicts_view, CONFLICTS_SQL.format(**names), replace=True)
     # statistics for the query planner: without them a council-and-year filter may pick the
     # period index (30,000 rows a year nationally) over the council one (a few hundred)
-    for table in ("benchmark", "benchmark_sources", "statistical_neighbours"):
+    for table in (basis.table, basis.sources, "statistical_neighbours"):
         db.execute(f"analyze {table}")
 
 
@@ -542,10 +621,11 @@ select b.id as benchmark_id, b.council_code, b.council_name, b.period, b.measure
        b.value as council_value, sn.model, sn.rank as neighbour_rank, sn.neighbour_code, sn.neighbour_name,
        sn.closeness, n.value as neighbour_value, n.rate_per_10k_children as neighbour_rate_per_10k,
        n.rate_per_1k_referrals as neighbour_rate_per_1k_referrals,
-       n.method as neighbour_method, n.flags as neighbour_flags, n.fact_id as neighbour_fact_id
-from benchmark b
+       n.method as neighbour_method, n.flags as neighbour_flags, n.fact_id as neighbour_fact_id,
+       n.status as neighbour_status
+from {benchmark} b
 join statistical_neighbours sn on sn.model = b.neighbour_model and sn.council_dfe_number = b.dfe_number
-left join benchmark n on n.dfe_number = sn.neighbour_dfe_number and n.period = b.period and n.measure = b.measure
+left join {benchmark} n on n.dfe_number = sn.neighbour_dfe_number and n.period = b.period and n.measure = b.measure
      and n.stage = b.stage and n.category = b.category and n.unit = b.unit
 """
 
@@ -554,10 +634,10 @@ left join benchmark n on n.dfe_number = sn.neighbour_dfe_number and n.period = b
 CONFLICTS_SQL = """
 select b.id as benchmark_id, +b.council_name as council_name, +b.period as period, +b.measure as measure,
        +b.stage as stage, +b.category as category, b.unit,
-       b.value as value_used, s.value, s.used, s.reason, f.category_raw, f.method, f.confidence,
+       b.value as value_used, s.value, s.used, s.reason, f.category_raw, f.method, f.confidence, f.status,
        f.document_name, f.page, f.line, f.quote, f.id as fact_id, f.document_sha256
-from benchmark b
-join benchmark_sources s on s.benchmark_id = b.id
+from {benchmark} b
+join {sources} s on s.benchmark_id = b.id
 join facts f on f.id = s.fact_id
 where b.conflict = 1
 """
@@ -616,51 +696,69 @@ def _key_filter(stage: str | None, category: str | None, unit: str) -> tuple[str
     return "stage = ? and category = ? and unit = ?", [stage or "", category or "", unit]
 
 
+def basis_for(include_needs_check: bool) -> Basis:
+    return WITH_NEEDS_CHECK if include_needs_check else TRUSTED
+
+
 def compare(db_path: Path, council: str, measure: str, period: str | None = None, stage: str | None = None,
-            category: str | None = None, unit: str = "count") -> Comparison:
-    """The benchmark row for one council and its neighbours' values (latest year if none given)."""
+            category: str | None = None, unit: str = "count", include_needs_check: bool = False) -> Comparison:
+    """The benchmark row for one council and its neighbours' values (latest year if none given),
+    from trusted facts, or with the facts that need checking too."""
+    basis = basis_for(include_needs_check)
     with _connect(db_path) as conn:
         codes = council_codes(conn, council)
         where, params = _key_filter(stage, category, unit)
         marks = ", ".join("?" * len(codes))
-        sql = f"select * from benchmark where council_code in ({marks}) and measure = ? and {where}"
+        sql = f"select * from {basis.table} where council_code in ({marks}) and measure = ? and {where}"
         params = [*codes, measure, *params]
         if period:
             sql += " and period = ?"
             params.append(period)
         row = conn.execute(sql + " order by period desc limit 1", params).fetchone()
         if row is None:
-            raise BenchmarkError(nothing_found(conn, codes, council, measure, period, stage, category, unit))
+            raise BenchmarkError(nothing_found(conn, codes, council, measure, period, stage, category, unit, basis))
         neighbours = conn.execute(
             "select neighbour_rank, neighbour_code, neighbour_name, closeness, neighbour_value, "
-            "neighbour_rate_per_10k, neighbour_method from neighbour_values where benchmark_id = ? "
-            "order by neighbour_rank", [row["id"]]).fetchall()
+            f"neighbour_rate_per_10k, neighbour_method, neighbour_status from {basis.neighbour_view} "
+            "where benchmark_id = ? order by neighbour_rank", [row["id"]]).fetchall()
         return Comparison(dict(row), [dict(n) for n in neighbours])
 
 
 def history(db_path: Path, council: str, measure: str, stage: str | None = None, category: str | None = None,
-            unit: str = "count") -> list[dict]:
+            unit: str = "count", include_needs_check: bool = False) -> list[dict]:
     """The council's benchmark rows for one measure, oldest year first."""
+    basis = basis_for(include_needs_check)
     with _connect(db_path) as conn:
         codes = council_codes(conn, council)
         where, params = _key_filter(stage, category, unit)
         marks = ", ".join("?" * len(codes))
-        rows = conn.execute(f"select * from benchmark where council_code in ({marks}) and measure = ? and {where} "
+        rows = conn.execute(f"select * from {basis.table} where council_code in ({marks}) and measure = ? and {where} "
                             "order by period", [*codes, measure, *params]).fetchall()
         return [dict(r) for r in rows]
 
 
-def nothing_found(conn, codes, council, measure, period, stage, category, unit) -> str:
+def _years(conn, table: str, codes, measure, stage, category, unit) -> list[str]:
+    marks = ", ".join("?" * len(codes))
+    return [r[0] for r in conn.execute(
+        f"select distinct period from {table} where council_code in ({marks}) and measure = ? "
+        "and stage = ? and category = ? and unit = ? order by period",
+        [*codes, measure, stage or "", category or "", unit]).fetchall()]
+
+
+def nothing_found(conn, codes, council, measure, period, stage, category, unit, basis: Basis = TRUSTED) -> str:
     """Why there is no benchmark row for what was asked, and what the council does have."""
     marks = ", ".join("?" * len(codes))
     what = " ".join(filter(None, [measure, stage, category, unit]))
-    available = conn.execute(f"select distinct period from benchmark where council_code in ({marks}) and measure = ? "
-                             "and stage = ? and category = ? and unit = ? order by period",
-                             [*codes, measure, stage or "", category or "", unit]).fetchall()
+    if basis is TRUSTED:
+        unchecked = _years(conn, WITH_NEEDS_CHECK.table, codes, measure, stage, category, unit)
+        if period in unchecked or (not period and unchecked):
+            return (f"{council}'s {what} figure{' for ' + period if period else ''} needs checking, so it is left out; "
+                    "add --include-needs-check to compare it anyway, or check it with `complaints verify`")
+    available = _years(conn, basis.table, codes, measure, stage, category, unit)
     if available:
-        years = ", ".join(r[0] for r in available)
+        years = ", ".join(available)
         return f"{council} has no {what} figure for {period}; years with one: {years}"
-    measures = conn.execute(f"select measure, stage, count(*) from benchmark where council_code in ({marks}) "
+    measures = conn.execute(f"select measure, stage, count(*) from {basis.table} where council_code in ({marks}) "
                             "group by measure, stage order by measure, stage", codes).fetchall()
     if not measures:
         return f"no figures for {council} yet"
@@ -686,7 +784,8 @@ def format_comparison(comparison: Comparison) -> str:
         lines.append(f"{label[:34]:<34} {_fmt(value):>10} {_fmt(rate) if rate is not None else '':>17} "
                      f"{_fmt(referral_rate) if referral_rate is not None else '':>17}  {coverage}")
 
-    line(r["council_name"], r["value"], r["rate_per_10k_children"], r["rate_per_1k_referrals"])
+    line(r["council_name"] + (" (needs check)" if r["needs_check"] else ""), r["value"], r["rate_per_10k_children"],
+         r["rate_per_1k_referrals"])
     line("neighbours' average", r["neighbour_average"], r["neighbour_average_rate_per_10k"],
          r["neighbour_average_rate_per_1k_referrals"], f"{r['neighbours_with_data']} of {r['neighbours']} neighbours")
     line(f"{r['region_name']} average", r["region_average"], r["region_average_rate_per_10k"], None,
@@ -709,11 +808,12 @@ def format_comparison(comparison: Comparison) -> str:
     lines.append(f"flags: {', '.join(flags) if flags else 'none'}")
     for caveat in filter(None, (r["caveats"] or "").split("; ")):
         lines.append(f"caveat: {caveat}")
-    lines.append(f"source: fact {r['fact_id']} ({r['method']}, confidence {r['confidence']:g})")
+    lines.append(f"source: fact {r['fact_id']} ({r['method']}, confidence {r['confidence']:g}, {r['status']})")
     if comparison.neighbours:
         lines.append("")
         lines.append(f"statistical neighbours (DfE {r['neighbour_model']} model):")
         for n in comparison.neighbours:
+            unchecked = "  needs check" if NEEDS_CHECK in (n["neighbour_status"] or "") else ""
             lines.append(f"  {n['neighbour_rank']:>2}. {n['neighbour_name'][:30]:<30} {n['closeness']:<15} "
-                         f"{_fmt(n['neighbour_value']):>10}")
+                         f"{_fmt(n['neighbour_value']):>10}{unchecked}")
     return "\n".join(lines)

@@ -4,6 +4,13 @@ The database is a build artefact: rebuilt from the corpus, written to a temporar
 moved into place only when complete, so an interrupted build leaves the previous database
 intact. Every document gets a row in `documents` whatever became of it; failures and
 warnings go to `ingest_log`; labels no category was found for go to `review_queue`.
+
+People's decisions (corpus/verifications.csv, normalise/verifications.py) are applied to each
+document's facts before they are written: verified and corrected facts keep their place in
+`facts` with that status (a corrected one shows the corrected value, `extracted_value` the
+one read), rejected ones go to `rejected_facts` with the decision. Every decision is listed in
+`verifications` with what became of it; those that fit no fact any more are `orphaned` (the
+`orphaned_verifications` view, and a warning of the build).
 """
 
 from __future__ import annotations
@@ -21,6 +28,13 @@ import sqlite_utils
 from corpus.manifest import Corpus, ManifestRow, load_corpus
 from normalise.categories import load_taxonomies
 from normalise.councils import CouncilRegistry, load_registry
+from normalise.verifications import (
+    apply_verifications,
+    by_document,
+    load_verifications,
+    missing_documents,
+    verifications_path,
+)
 from pipeline.batch import DEFAULT_TIMEOUT, extract_many, extractor_fingerprint
 from publish.coverage import create_coverage_table
 from publish.neighbours import create_comparison_tables
@@ -36,11 +50,16 @@ from schemas import (
     MEASURE_UNITS,
     STAGED_MEASURES,
     DocumentStatus,
+    VERIFICATION_COLUMNS,
     Extraction,
     Fact,
+    FactStatus,
     Measure,
+    OrphanedVerification,
     Provenance,
+    RejectedFact,
     ReviewItem,
+    Verification,
 )
 from schemas.errors import BuildAborted
 
@@ -55,6 +74,8 @@ class BuildReport:
     by_status: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     warnings: int = 0
+    verifications_applied: int = 0
+    orphaned: list[OrphanedVerification] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -70,15 +91,19 @@ def build(
     workers: int | None = 1,
     cache_dir: Path | None = None,
     timeout: int | None = DEFAULT_TIMEOUT,
+    verifications: Path | None = None,
 ) -> BuildReport:
     """Extract every document of the corpus and write the database atomically.
 
     `workers` processes extract in parallel; with `cache_dir`, a document already extracted
-    by the same extractor (same SHA-256, same code and data) is not read again.
+    by the same extractor (same SHA-256, same code and data) is not read again. People's
+    decisions come from `verifications` (default: verifications.csv in the corpus folder).
     """
     db_path = Path(db_path)
     corpus = load_corpus(corpus_dir)
     registry = load_registry()
+    decisions = load_verifications(verifications or verifications_path(corpus.root))
+    decided = by_document(decisions)
     if extractions is None:
         extractions = extract_corpus(corpus, on_document, workers=workers, cache_dir=cache_dir, timeout=timeout)
     remove_stale_temporaries(db_path)
@@ -93,7 +118,9 @@ def build(
         for path, row, extraction in extractions:
             if strict and extraction.status in (DocumentStatus.FAILED, DocumentStatus.UNIDENTIFIED):
                 raise BuildAborted(extraction.error or f"{path.name}: failed")
-            add_extraction(db, path, row, extraction, corpus, seen, report)
+            add_extraction(db, path, row, extraction, corpus, seen, report, decided.get(extraction.document.sha256, []))
+        report.orphaned += missing_documents(decisions, seen)
+        add_verifications(db, decisions, report.orphaned)
         finish_database(db)
         create_coverage_table(db, corpus.rows, corpus.root)  # which councils have which years (as `complaints corpus`)
         create_comparison_tables(db, corpus, registry)  # known addresses; what each comparison lacks
@@ -162,6 +189,7 @@ def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
             "format": str, "original_format": str, "pages": int, "facts": int, "source_url": str, "licence": str,
             "file_name": str, "path": str, "size_bytes": int, "authority_code": str, "blocks": int,
             "identified_by": str, "error": str, "warnings": int, "extractor_version": str,
+            **{column: int for column in STATUS_COUNT_COLUMNS.values()},
         },
         pk="sha256",
         foreign_keys=[("authority_code", "councils", "code")],
@@ -175,6 +203,11 @@ def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
             ("document_sha256", "documents", "sha256"),
         ],
     )
+    db["rejected_facts"].create(
+        {"id": int, **FACT_COLUMNS, **DECISION_COLUMNS},
+        pk="id",
+        foreign_keys=[("document_sha256", "documents", "sha256")],
+    )
     db["ingest_log"].create(
         {"id": int, "document_sha256": str, "file_name": str, "level": str, "message": str},
         pk="id",
@@ -187,8 +220,12 @@ def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
     )
 
 
+#: documents' columns counting their facts of each status (the document page shows them).
+STATUS_COUNT_COLUMNS = {status: f"facts_{status.value}" for status in FactStatus}
+
+
 def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extraction, corpus: Corpus,
-                   seen: set[str], report: BuildReport) -> None:
+                   seen: set[str], report: BuildReport, decisions: list[Verification] = ()) -> None:
     source = extraction.document
     report.documents += 1
     status = extraction.status.value
@@ -199,6 +236,13 @@ def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extracti
         report.by_status["duplicate"] = report.by_status.get("duplicate", 0) + 1
         return
     seen.add(source.sha256)
+    verified = apply_verifications(extraction.facts, decisions)
+    facts, rejected = verified.facts, extraction.rejected + verified.rejected
+    report.verifications_applied += verified.applied
+    report.orphaned += verified.orphans
+    counts = {column: 0 for column in STATUS_COUNT_COLUMNS.values()}
+    for fact_status in [f.status for f in facts] + [FactStatus.REJECTED] * len(rejected):
+        counts[STATUS_COUNT_COLUMNS[fact_status]] += 1
     errors = []
     if row is not None and row.sha256 and row.sha256 != source.sha256:
         errors.append(f"{path.name}: the file differs from the one the manifest recorded (SHA-256 changed)")
@@ -227,21 +271,23 @@ def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extracti
             "identified_by": source.identified_by,
             "status": status,
             "error": "; ".join(errors) or None,
-            "facts": len(extraction.facts),
+            "facts": len(facts),
             "warnings": len(extraction.warnings),
             "source_url": row.source_url if row else None,
             "licence": row.licence if row else None,
             "extractor_version": extractor_fingerprint(),
+            **counts,
         }
     )
-    db["facts"].insert_all(fact_row(f) for f in extraction.facts)
+    db["facts"].insert_all(fact_row(f) for f in facts)
+    db["rejected_facts"].insert_all(rejected_row(r) for r in rejected)
     log_rows = [{"document_sha256": source.sha256, "file_name": path.name, "level": "error", "message": e} for e in errors]
     log_rows += [{"document_sha256": source.sha256, "file_name": path.name, "level": "warning", "message": w}
                  for w in extraction.warnings]
     if log_rows:
         db["ingest_log"].insert_all(log_rows)
     add_review_items(db, extraction.review, source.authority_code)
-    report.facts += len(extraction.facts)
+    report.facts += len(facts)
     report.by_status[status] = report.by_status.get(status, 0) + 1
     report.errors.extend(errors)
     report.warnings += len(extraction.warnings)
@@ -302,11 +348,43 @@ def category_rows() -> list[dict]:
 
 
 def fact_row(fact: Fact) -> dict:
-    """A fact as a row of the facts table (enums as their values, the box as JSON)."""
+    """A fact as a row of the facts table (enums as their values, the box and evidence as JSON)."""
     data = fact.model_dump(mode="json", exclude={"provenance"})
     data.update(fact.provenance.model_dump(mode="json"))
     data["bbox"] = json.dumps(fact.provenance.bbox) if fact.provenance.bbox else None
+    data["evidence"] = json.dumps(list(fact.provenance.evidence))
     return data
+
+
+#: The database's name for a decision's `when` (a keyword of SQL).
+DECIDED_AT = "decided_at"
+#: What a rejected fact keeps of the decision, besides the fact's own columns.
+DECISION_COLUMNS: dict[str, type] = {"note": str, "who": str, DECIDED_AT: str}
+
+
+def rejected_row(rejected: RejectedFact) -> dict:
+    decision = rejected.decision
+    return {**fact_row(rejected.fact), "note": decision.note, "who": decision.who, DECIDED_AT: decision.when}
+
+
+def add_verifications(db, decisions: list[Verification], orphaned: list[OrphanedVerification]) -> None:
+    """Every decision of verifications.csv, with what became of it: 'applied' (to the fact with
+    `fact_id`, or to the rejected fact with `rejected_fact_id`) or 'orphaned' and why."""
+    reasons = {id(o.decision): o.reason for o in orphaned}
+    columns = {DECIDED_AT if c == "when" else c: (float if c in ("value", "corrected_value") else str)
+               for c in VERIFICATION_COLUMNS}
+    table = db["verifications"]
+    table.create({"id": int, "line": int, **columns, "fact_ref": str, "outcome": str, "reason": str,
+                  "fact_id": int, "rejected_fact_id": int}, pk="id")
+    table.insert_all(
+        {**d.model_dump(mode="json", exclude={"line", "when"}), DECIDED_AT: d.when, "line": d.line, "fact_ref": d.ref,
+         "outcome": "orphaned" if id(d) in reasons else "applied", "reason": reasons.get(id(d))}
+        for d in decisions
+    )
+    for column, source in (("fact_id", "facts"), ("rejected_fact_id", "rejected_facts")):
+        db.execute(f"update verifications set {column} = (select s.id from {source} s where s.document_sha256 = "
+                   f"verifications.document_sha256 and s.ref = verifications.fact_ref) where outcome = 'applied'")
+    db.create_view("orphaned_verifications", "select * from verifications where outcome = 'orphaned'", replace=True)
 
 
 def add_review_items(db, items: list[ReviewItem], council: str | None) -> None:
@@ -339,6 +417,8 @@ def finish_database(db: sqlite_utils.Database) -> None:
     facts.create_index(["measure", "period", "stage", "category"])
     facts.create_index(["document_sha256"])
     facts.create_index(["category"])
+    facts.create_index(["status"])
+    facts.create_index(["document_sha256", "ref"])
     db["documents"].create_index(["authority_code", "period"])
     db["ingest_log"].create_index(["document_sha256"])
     facts.enable_fts(["quote", "category_raw", "authority_name"], create_triggers=False)

@@ -22,6 +22,7 @@ from schemas.errors import (
     AddError,
     BenchmarkError,
     BuildAborted,
+    CalibrationError,
     ComplaintsError,
     DataFileError,
     EmptyDocumentError,
@@ -34,12 +35,21 @@ from schemas.errors import (
     TaxonomyError,
     UnknownCouncilError,
     UnsupportedFormatError,
+    VerificationError,
 )
 from schemas.extraction import Extraction, ReviewItem
-from schemas.fact import ANY_GSS_RE, ENGLISH_GSS_RE, Fact, Provenance, is_english_gss_code
+from schemas.fact import ANY_GSS_RE, ENGLISH_GSS_RE, Fact, Provenance, fact_ref, is_english_gss_code
 from schemas.periods import check_period
+from schemas.verification import (
+    CLEARED,
+    VERIFICATION_COLUMNS,
+    OrphanedVerification,
+    RejectedFact,
+    Verification,
+)
 from schemas.vocabulary import (
     CATEGORY_LABELS,
+    DECISION_STATUS,
     FIXED_CATEGORIES,
     LABELLED_MEASURES,
     MEASURE_DESCRIPTIONS,
@@ -47,10 +57,13 @@ from schemas.vocabulary import (
     MEASURE_UNITS,
     STAGE_LABELS,
     STAGED_MEASURES,
+    TRUSTED_STATUSES,
     CategoryMethod,
     Channel,
     Complainant,
+    Decision,
     EnquiryType,
+    FactStatus,
     Measure,
     Method,
     Outcome,

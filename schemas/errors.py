@@ -59,6 +59,14 @@ class SourcesError(DataFileError):
     """corpus/sources.csv (the known addresses of reports) has a row that cannot be used."""
 
 
+class CalibrationError(DataFileError):
+    """normalise/data/calibration.yaml is missing or has an entry that cannot be used."""
+
+
+class VerificationError(DataFileError):
+    """corpus/verifications.csv has a row that cannot be used, or a decision cannot be recorded."""
+
+
 # -- identity and lookups --------------------------------------------------------------------
 
 class UnknownCouncilError(ComplaintsError, LookupError):

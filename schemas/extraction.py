@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from schemas.candidate import SetAside
 from schemas.document import DocumentStatus, SourceDocument
 from schemas.fact import Fact
+from schemas.verification import RejectedFact
 
 
 class ReviewItem(BaseModel):
@@ -29,3 +30,4 @@ class Extraction(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     review: list[ReviewItem] = Field(default_factory=list)
     set_aside: list[SetAside] = Field(default_factory=list)
+    rejected: list[RejectedFact] = Field(default_factory=list)  # facts a person rejected (set at build)

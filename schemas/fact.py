@@ -7,6 +7,7 @@ the error names the field and what was wrong, e.g.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 
@@ -20,6 +21,7 @@ from schemas.vocabulary import (
     MEASURE_UNITS,
     STAGED_MEASURES,
     CategoryMethod,
+    FactStatus,
     Measure,
     Method,
     Stage,
@@ -34,6 +36,13 @@ ANY_GSS_RE = re.compile(r"^[EWSN]\d{8}$")
 
 def is_english_gss_code(value: str) -> bool:
     return bool(ENGLISH_GSS_RE.match(value))
+
+
+def finite(value: float) -> float:
+    """A number that is one: no NaN, no infinity."""
+    if not math.isfinite(value):
+        raise ValueError(f"value must be a finite number, got {value!r}")
+    return value
 
 
 class Provenance(BaseModel):
@@ -51,7 +60,11 @@ class Provenance(BaseModel):
     )
     quote: str = Field(min_length=1, description="the source text that shows the number")
     method: Method
-    confidence: float = Field(ge=0.0, le=1.0)
+    confidence: float = Field(ge=0.0, le=1.0, description="calibrated probability that the fact is right")
+    rule: str = Field(default="", description="the finder rule that read it ('table', 'prose:compared', ...)")
+    evidence: tuple[str, ...] = Field(
+        default=(), description="how its meaning was established and what agrees with it ('agrees:breakdown_sum', ...)"
+    )
 
 
 class Fact(BaseModel):
@@ -69,6 +82,9 @@ class Fact(BaseModel):
     value: float
     unit: Unit
     provenance: Provenance
+    status: FactStatus = Field(default=FactStatus.NEEDS_CHECK, description="accepted, needs_check, or a person's decision")
+    ref: str | None = Field(default=None, description="stable reference: document, key and value as extracted")
+    extracted_value: float | None = Field(default=None, description="the value as read, when a person corrected it")
 
     @field_validator("authority_code")
     @classmethod
@@ -85,9 +101,7 @@ class Fact(BaseModel):
     @field_validator("value")
     @classmethod
     def _finite(cls, value: float) -> float:
-        if not math.isfinite(value):
-            raise ValueError(f"value must be a finite number, got {value!r}")
-        return value
+        return finite(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Fact":
@@ -125,3 +139,14 @@ class Fact(BaseModel):
         label = self.category if self.measure in FIXED_CATEGORIES else (self.category_raw or "").casefold()
         return (self.authority_code, self.period, self.measure.value,
                 self.stage.value if self.stage else None, label, self.unit.value)
+
+    def reference(self) -> str:
+        """A short id for this figure in this document that stays the same across rebuilds:
+        a hash of the document's SHA-256, the key and the value (`ref` keeps it as extracted)."""
+        return fact_ref(self.provenance.document_sha256, self.key(), self.value)
+
+
+def fact_ref(document_sha256: str, key: tuple, value: float) -> str:
+    """12 hex digits of the SHA-256 of a document, a fact's key and its value."""
+    text = "|".join([document_sha256, *("" if part is None else str(part) for part in key), repr(float(value))])
+    return hashlib.sha256(text.encode()).hexdigest()[:12]

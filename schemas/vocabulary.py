@@ -119,6 +119,36 @@ class Channel(StrEnum):
     OTHER = "other"
 
 
+class FactStatus(StrEnum):
+    """How far a fact can be trusted: by calibration (accepted, needs_check) or by a person."""
+
+    ACCEPTED = "accepted"  # calibrated confidence at or above the threshold: published and benchmarked
+    NEEDS_CHECK = "needs_check"  # below it: published, marked, benchmarked only on request
+    VERIFIED = "verified"  # a person checked it against the source: right as read
+    CORRECTED = "corrected"  # a person checked it and gave the right value (or measure, stage, category)
+    REJECTED = "rejected"  # a person checked it: not a fact; kept with the decision, never published as one
+
+
+#: Statuses whose facts are benchmarked by default (needs_check only on request; rejected never).
+TRUSTED_STATUSES: frozenset[FactStatus] = frozenset({FactStatus.ACCEPTED, FactStatus.VERIFIED, FactStatus.CORRECTED})
+
+
+class Decision(StrEnum):
+    """A person's decision on one fact, recorded in corpus/verifications.csv."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    CORRECT = "correct"
+
+
+#: The status each decision gives a fact.
+DECISION_STATUS: dict[Decision, FactStatus] = {
+    Decision.ACCEPT: FactStatus.VERIFIED,
+    Decision.REJECT: FactStatus.REJECTED,
+    Decision.CORRECT: FactStatus.CORRECTED,
+}
+
+
 class CategoryMethod(StrEnum):
     """How a fact's canonical category was decided (kept so a reader can judge it)."""
 

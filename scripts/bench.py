@@ -286,7 +286,8 @@ def synthetic_extractions(years: int):
             digest = hashlib.sha256(name.encode()).hexdigest()
             provenance = Provenance(document_sha256=digest, document_name=name, line=1, quote="SYNTHETIC figure",
                                     method="table", confidence=0.9)
-            base = dict(authority_code=council.code, authority_name=council.name, period=period, provenance=provenance)
+            base = dict(authority_code=council.code, authority_name=council.name, period=period, provenance=provenance,
+                        status="accepted")
             facts = []
             total = rng.randint(20, 400)
             facts.append(Fact(**base, measure="complaints_received", value=total, unit="count"))

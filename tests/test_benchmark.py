@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from cli import main
 from publish.benchmark import compare, format_comparison, history
 from publish.build import build
-from schemas import DocumentFormat, Fact, Measure, Method, Provenance, SourceDocument, Stage, Unit
+from schemas import DocumentFormat, Fact, FactStatus, Measure, Method, Provenance, SourceDocument, Stage, Unit
 from schemas.vocabulary import CategoryMethod
 from tests.conftest import ROOT
 
@@ -80,8 +80,11 @@ def sha(text: str) -> str:
 
 
 def fact(council: dict, period: str, measure: Measure, value: float, document: str, stage=None, unit=Unit.COUNT,
-         category=None, label=None, confidence=0.9, method=Method.TABLE, category_method=None) -> Fact:
+         category=None, label=None, confidence=0.9, method=Method.TABLE, category_method=None,
+         status=FactStatus.ACCEPTED) -> Fact:
+    """A SYNTHETIC fact, accepted unless said otherwise (benchmarks use trusted facts by default)."""
     return Fact(
+        status=status,
         authority_code=council["new_la_code"], authority_name=council["la_name"], period=period, measure=measure,
         stage=stage, category=category, category_raw=label,
         category_method=category_method or (CategoryMethod.ALIAS if label else CategoryMethod.NONE),

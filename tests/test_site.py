@@ -22,7 +22,7 @@ import pytest
 
 from publish import provenance, words
 from publish.site import fact_context
-from publish.build import build
+from publish.build import FACT_COLUMNS, build
 from publish.serve import CORPUS_ENV, PAGE_CACHE_ENV, PortInUseError, check_port, datasette_app, metadata_for
 from schemas import CATEGORY_LABELS, FIXED_CATEGORIES, MEASURE_LABELS, STAGE_LABELS, Measure, Stage
 from tests.conftest import FIXTURE_DOCS, REPORTS_DIR, SEED_REPORTS
@@ -312,7 +312,7 @@ def test_a_fact_page_gives_the_figure_in_words_and_its_quote_in_context(seeds, s
     assert f"<title>Fact {fact['id']}: Thurrock, 2023-24, Stage 1 complaints responded to: 9</title>" in html
     words_ = text(html)
     assert "Thurrock, 2023-24: Stage 1 complaints responded to: 9" in words_
-    assert "Not checked: this database records no checking of facts yet (extractor's confidence 0.9)" in words_
+    assert "Accepted: read with confidence at or above the calibrated threshold; not checked by a person" in words_
     assert "Line 17, in a table of Thurrock, 2023-24: Appendix - 2023/24" in words_
     assert '<mark class="quote">2023/24\t0\t</mark><strong class="value">9</strong>' in html
     assert f'href="/reports/{fact["document_sha256"]}.txt"' in html
@@ -397,7 +397,8 @@ def test_a_document_page_names_the_report_and_counts_its_facts(seeds, site):
     said = text(html)
     assert "Published at not recorded: the corpus's manifest gives no address for this report" in said
     assert f"Format text; text extracted from the council's PDF" in said
-    assert f"{document['facts']} facts (" in said and f"{document['facts']} not checked" in said
+    assert f"{document['facts']} facts (" in said
+    assert f"{document['facts_accepted']} accepted" in said and f"{document['facts_needs_check']} needs a check" in said
     assert f'href="/reports/{document["sha256"]}.txt"' in html and f'href="/check/{document["sha256"]}"' in html
 
 
@@ -422,8 +423,9 @@ def test_the_checking_page_lists_every_fact_of_a_report(seeds, site):
 def test_tables_fold_their_column_descriptions_and_have_titles_in_words(site):
     html = site.html("/complaints/facts")
     assert "<title>Facts: 647 rows sorted by id</title>" in html.replace("\n", "")
-    assert '<details class="column-help">' in html and "What the 22 columns mean" in html
-    assert html.index("What the 22 columns mean") < html.index('class="rows-and-columns"')
+    columns = f"What the {len(FACT_COLUMNS) + 1} columns mean"  # and the id
+    assert '<details class="column-help">' in html and columns in html
+    assert html.index(columns) < html.index('class="rows-and-columns"')
     html = site.html("/complaints/compare_with_neighbours?council=Thurrock&measure=complaints_responded"
                      "&stage=stage1&year=2023-24&category=&unit=")
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
@@ -516,13 +518,12 @@ def test_the_summary_says_the_change_the_rates_and_the_weak_averages(site):
 
 @pytest.fixture
 def checked(seeds, tmp_path, monkeypatch):
-    """The seed database with a `status` column, as the checking of facts will add it."""
+    """The seed database with every kind of status, one fact verified by a person."""
     db_path, corpus = seeds
     copy = tmp_path / "complaints.db"
     shutil.copy(db_path, copy)
     with sqlite3.connect(copy) as conn:
-        conn.execute("alter table facts add column status text")
-        conn.execute("update facts set status = case when confidence < 0.85 then 'needs_check' else 'accepted' end")
+        conn.execute("update facts set status = case when confidence < 0.95 then 'needs_check' else 'accepted' end")
         conn.execute("update facts set status = 'verified' where quote = '2023/24 | 0 | 9 [Stage 1 complaints]'")
     monkeypatch.setenv(CORPUS_ENV, str(corpus))
     return copy
@@ -550,10 +551,19 @@ def test_the_status_is_shown_once_the_column_exists(checked):
     assert '<span class="status status-verified"' in compared
 
 
-def test_without_the_column_there_is_no_status_facet_and_no_error(seeds, site):
-    db_path, _ = seeds
-    assert "status" not in metadata_for(db_path)["databases"]["complaints"]["tables"]["facts"]["facets"]
-    html = site.html("/complaints/facts")
+def test_without_the_column_there_is_no_status_facet_and_no_error(seeds, monkeypatch, tmp_path):
+    db_path, corpus = seeds
+    older = tmp_path / "older" / "complaints.db"  # a database built before facts had a status
+    older.parent.mkdir()
+    shutil.copy(db_path, older)
+    with sqlite3.connect(older) as conn:
+        for kind, name in conn.execute("select type, name from sqlite_master where type in ('index', 'view') "
+                                       "and sql like '%status%'").fetchall():
+            conn.execute(f"drop {kind} [{name}]")
+        conn.execute("alter table facts drop column status")
+    monkeypatch.setenv(CORPUS_ENV, str(corpus))
+    assert "status" not in metadata_for(older)["databases"]["complaints"]["tables"]["facts"]["facets"]
+    html = Site(older).html("/complaints/facts")
     assert 'id="facet-measure"' in html and 'id="facet-status"' not in html
 
 
