@@ -202,6 +202,7 @@ MEASURE_UNITS: dict[Measure, frozenset[Unit]] = {
     Measure.COMPLAINTS_BY_CHANNEL: _COUNTISH,
     Measure.REMEDIES_BY_TYPE: _COUNTISH,
     Measure.LGSCO_UPHELD: _COUNTISH,
+    Measure.ADR_CASES: _COUNTISH,  # '10 (13%) had been resolved through ADR': the share of complaints
     Measure.AVERAGE_RESPONSE_DAYS: frozenset({Unit.DAYS}),
     Measure.LGSCO_REMEDY_GBP: frozenset({Unit.GBP}),
     Measure.REMEDY_PAYMENTS_GBP: frozenset({Unit.GBP}),

@@ -261,7 +261,7 @@ class SentenceReader:
                 and not (own_base and previous is not None and reading.base != previous.reading.base)):
             reading.qualifiers.add("part")  # 'the remaining 58': a part of a total, not a volume of its own
         if self.carried is not None and (reading.base is None or (
-                reading.base == "complaints" and self.carried.reading.base in DOMINANT_CONTEXT_BASES)):
+                reading.base == "complaints" and self.carried.reading.base == "lgsco" and not effect.part)):
             # 'A further 12 were withdrawn': the last sentence's complaints; 'This compared to 6
             # complaints in the previous year' after a sentence about the Ombudsman: its cases
             reading.base = self.carried.reading.base
