@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from schemas import FIXED_CATEGORIES, Measure, Stage
-from schemas.periods import parse_period
+from schemas.periods import find_periods, parse_period
 from schemas.errors import LexiconError
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yaml"
@@ -44,7 +44,7 @@ FIXED_DIMENSIONS = {
 MARKERS = (
     "clause_break", "bracket_convention", "made_by_intro", "most_received", "denominator_before",
     "denominator_opening", "received_total", "next_clause", "linked", "from_by_before", "from_by", "made_between",
-    "channel_verb", "via", "list_item_split", "service_trailing_words", "organisational", "change_phrase", "parts_intro", "aside_before",
+    "channel_verb", "via", "list_item_split", "service_trailing_words", "organisational", "change_phrase", "parts_intro", "aside_before", "compared_before",
 )
 WORD_LISTS = ("counted_bases", "function_words", "service_name_joiners")
 QUALIFIERS = (
@@ -236,7 +236,7 @@ class Lexicon:
         info.stage = next(iter(info.stages)) if len(info.stages) == 1 else None
         info.dimension = self.dimension_of(text)
         info.qualifiers = {name for name in self.qualifiers if self.has(name, text)}
-        info.period = parse_period(text)
+        info.period = self.own_period(text)
         return info
 
     # -- running text --------------------------------------------------------------------
@@ -298,6 +298,13 @@ class Lexicon:
 
     def is_change(self, before: str) -> bool:
         return any(p.search(before) for p in self.qualifiers.get("change", []))
+
+    def own_period(self, text: str) -> str | None:
+        """The one year a text is about: years it names only to compare with ('136 complaints,
+        an increase of four compared to 2016/17') do not count."""
+        periods = {m.period for m in find_periods(text)
+                   if not self.markers["compared_before"].search(text[max(0, m.start - 40):m.start])}
+        return periods.pop() if len(periods) == 1 else None
 
     def relative_period(self, label: str) -> str | None:
         """'current' or 'previous' when a whole label is a relative year ('This year', 'Last year')."""

@@ -53,7 +53,8 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
         closing = s.text.find(")", w.fig_end, right_limit)
         right_limit = closing if closing >= 0 else w.fig_end
     right_bases = [c for c in s.cues if c.kind == "base" and w.fig_end <= c.start < right_limit]
-    left_bases = s.cues_in(w.left_start, figure.start, "base")
+    aside = s.lexicon.marker("aside_before")
+    left_bases = [c for c in s.cues_in(w.left_start, figure.start, "base") if not aside.search(s.text[:c.start])]
     sentence_bases = [c for c in s.cues if c.kind == "base" and c.end <= figure.start]
     compared_directly = (compared_with is not None and compare_from is not None
                          and not s.cues_in(compare_from, figure.start, "base"))
@@ -96,6 +97,9 @@ def _by_priority(s: Sentence, cues: list[Cue]) -> str:
     complaints), unless what follows qualifies it: 'enquiries from the Ombudsman',
     'complaints referred to the Local Government Ombudsman'."""
     ordered = sorted(cues, key=lambda c: c.start)
+    for first, then in zip(ordered, ordered[1:]):
+        if re.fullmatch(r"\s+(?:were|was|are|is)\s+(?:all\s+)?", s.text[first.end:then.start]):
+            return then.value  # '125 of all contacts were compliments': what they were
     compound = [ordered[0]]
     for cue in ordered[1:]:  # 'complaint representations': the last noun of a compound is what is counted
         if cue.start > compound[-1].end and not s.text[compound[-1].end:cue.start].strip():
@@ -121,7 +125,11 @@ def read_category(s: Sentence, reading: Reading, figure: Figure, w: Window, outc
     limit = outcome_from if outcome_from is not None else right_limit
     # a phrase that starts within reach of the number counts, even if it ends further on
     right = [c for c in s.cues if c.kind == "category" and w.fig_end <= c.start < limit]
-    left = s.cues_in(w.left_clause, figure.start, "category")
+    left_from = w.left_clause
+    if w.left_start > 0:  # 'one of these was withdrawn ... and 57 were investigated': 'withdrawn' is the one's
+        joined = list(re.finditer(r"\band\b", s.text[w.left_start:figure.start]))
+        left_from = max(left_from, w.left_start + joined[-1].end()) if joined else left_from
+    left = s.cues_in(left_from, figure.start, "category")
     spanning = [c for c in s.cues if c.kind == "category" and c.start < figure.start and c.end > figure.end]
     bracketed = re.search(r"\(\s*$", s.text[:figure.start]) is not None
     if any(c.value == "combined_outcome" for c in s.cues_in(w.left_clause, w.right_end, "qualifier")):

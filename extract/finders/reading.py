@@ -49,7 +49,7 @@ def with_dominant_context(reading: Reading, context_bases: list[str], fill_missi
     With `fill_missing` False, a figure that names nothing it counts stays so: in an
     Ombudsman section, 'One was a premature referral' is not a count of cases.
     """
-    overridable = {"complaints", "enquiries", "remedies"} | ({None} if fill_missing else set())
+    overridable = {"complaints", "enquiries", "remedies", "representations"} | ({None} if fill_missing else set())
     for base in DOMINANT_CONTEXT_BASES:
         if base in context_bases and reading.base in overridable:
             return replace(reading, base=base)

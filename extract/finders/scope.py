@@ -123,6 +123,8 @@ def _next_subject(s, cue: Cue, w) -> bool:
 def sentence_scope(s) -> Scope | None:
     """The service a sentence names last: what the sentences after it in its paragraph are about."""
     cues = _sentence_cues(s)
+    if len({c.value for c in cues}) > 1:
+        return None  # '... under the children's procedure or the Council's corporate one': neither carries on
     return Scope(cues[-1].value, "paragraph") if cues else None
 
 

@@ -48,7 +48,9 @@ def nlp_and_matcher() -> tuple[spacy.language.Language, Matcher]:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     # '7(13%)' is a count and a percentage: split at the bracket as a person reads it
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[0-9])[\(\)](?=[0-9%])", r"(?<=[0-9%])\)"]
+    # '2020/21,(215)': a bracketed figure glued to a year
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[0-9])[\(\)](?=[0-9%])", r"(?<=[0-9%])\)", r"(?<=[0-9]),(?=\()",
+                                            r"(?<=,)\((?=[0-9])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     matcher = Matcher(nlp.vocab)
     matcher.add("MONEY", [[{"ORTH": {"IN": ["£", "$"]}}, {"LIKE_NUM": True}]])
