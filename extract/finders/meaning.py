@@ -141,6 +141,8 @@ def read_category(s: Sentence, reading: Reading, figure: Figure, w: Window, outc
         if any(c.value.startswith("response_time:") for c in right + left):
             reading.qualifiers.add("in_timescale")
         dimensions = ("enquiry_type",)
+    if reading.base == "lgsco":
+        dimensions = ("outcome",)  # 'the Ombudsman received 23 representations from service users': its cases
     for dimension in dimensions:
         def of(cues):
             return [c for c in cues if c.value.startswith(dimension + ":")]

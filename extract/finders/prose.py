@@ -244,6 +244,9 @@ class SentenceReader:
             # '(37 complaints), disagreement with a decision': a bracketed count's words end at the bracket
             closing = s.text.find(")", w.fig_end, qualifiers_end)
             qualifiers_end = closing if closing >= 0 else qualifiers_end
+        later = re.search(r"\d", s.text[w.right_clause:qualifiers_end])
+        if later:  # ', which represented 3% of open cases': a number in a later clause has its own words
+            qualifiers_end = w.right_clause + later.start()
         if s.lexicon.has("elsewhere", s.text[:figure.start]) or s.lexicon.has("elsewhere", s.text[w.fig_end:w.right_clause]):
             return None  # 'Across England about 20% of stage 1 complaints are upheld': not this council's
         reading.qualifiers = {c.value for c in s.cues_in(w.left_clause, figure.start, "qualifier")
