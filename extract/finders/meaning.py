@@ -72,6 +72,9 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
         reading.base = max(sentence_bases, key=lambda c: c.end).value
     elif s.method is Method.LIST and s.ctx.bases:
         reading.base = s.ctx.bases[0]
+    if reading.base == "contacts" and not s.lexicon.marker("front_door").search(s.text):
+        # contacts with the complaints team ('60 contacts were made to team') are no front-door contacts
+        reading.base = "uncounted"
     reading = with_dominant_context(reading, s.ctx.bases if s.ctx.heading_info else [], fill_missing=False)
     # 'The Ombudsman made final decisions on 6 cases': the sentence's subject rules the figure
     before = [c for c in s.cues if c.kind == "base" and c.end <= figure.start]
@@ -83,7 +86,7 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
 def _nearest_before(s: Sentence, cues: list[Cue]) -> str:
     """The thing named nearest before the number, as a compound: 'Ombudsman enquiries (5)'
     counts Ombudsman cases."""
-    ordered = sorted(cues, key=lambda c: c.end)
+    ordered = sorted(cues, key=lambda c: (c.end, -c.start))  # the longest phrase ending nearest
     compound = [ordered[-1]]
     for cue in reversed(ordered[:-1]):
         if cue.end <= compound[0].start and not s.text[cue.end:compound[0].start].strip():
@@ -227,7 +230,8 @@ def read_period(s: Sentence, figure: Figure, w: Window, claimed: set[int], first
 
     '(2021/22: 377)': a year followed by a colon labels the number after it, not the one
     before. A year mention is used once (`claimed`)."""
-    labelling = [m for m in s.periods if re.match(r"\s*:\s*$", s.text[m.end:figure.start])]
+    # '(2021/22: 377)', 'in 2020-21 (6)': a year followed by a colon or a bracket labels the number after it
+    labelling = [m for m in s.periods if re.match(r"\s*[:(]\s*$", s.text[m.end:figure.start])]
     if labelling:
         claimed.add(id(labelling[-1]))
         return labelling[-1].period

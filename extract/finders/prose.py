@@ -260,7 +260,7 @@ class SentenceReader:
         if reading.base is None and (reading.qualifiers & {"average_days", "in_timescale"}
                                      or any(c.kind == "stage" for c in s.cues)):
             reading.base = "complaints"  # response times and stages are about complaints
-        part = effect.part or (s.method is Method.LIST and bool(s.lexicon.marker("parts_intro").match(s.ctx.intro or "")))
+        part = effect.part or (s.method is Method.LIST and bool(s.lexicon.marker("parts_intro").search(s.ctx.intro or "")))
         if (part and effect.stage is None and not narrower
                 and not (own_base and previous is not None and reading.base != previous.reading.base)):
             reading.qualifiers.add("part")  # 'the remaining 58': a part of a total, not a volume of its own
