@@ -72,6 +72,12 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
         reading.base = max(sentence_bases, key=lambda c: c.end).value
     elif s.method is Method.LIST and s.ctx.bases:
         reading.base = s.ctx.bases[0]
+    named = [c for c in spanning + right_bases + left_bases if c.value == reading.base]
+    reading.base_text = named[0].text if named else None
+    if (compared_with is not None and compared_with.base_text and reading.base_text and reading.base != compared_with.base
+            and reading.base_text.lower() in compared_with.base_text.lower()):
+        # '187 formal contacts ... compared with the number of contacts received in 2020/21 (215)': the same thing
+        reading.base, reading.base_text = compared_with.base, compared_with.base_text
     if reading.base == "contacts" and not s.lexicon.marker("front_door").search(s.text):
         # contacts with the complaints team ('60 contacts were made to team') are no front-door contacts
         reading.base = "uncounted"

@@ -30,6 +30,7 @@ class Reading:
     label: str | None = None  # the printed label (path "Group > Label" for nested rows)
     qualifiers: set[str] = field(default_factory=set)
     money: bool = False
+    base_text: str | None = None  # the words that named what is counted ('formal contacts')
 
 
 def resolve(reading: Reading) -> tuple[Measure, str | None] | None:
