@@ -16,7 +16,7 @@ from extract.finders import charts, prose, tables
 from extract.finders.context import block_contexts
 from extract.finders.scope import Scope
 from extract.lexicon import Lexicon
-from schemas import Candidate, Document, Heading, SetAside
+from schemas import Candidate, Document, Heading, SetAside, Unit
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,8 @@ def find_candidates(doc: Document, period: str, lexicon: Lexicon) -> Found:
         found.candidates.extend(kept)
     found.candidates = set_aside_unplaced(found.candidates, found.warnings)
     found.candidates, found.set_aside = in_scope(found.candidates)
+    found.candidates, not_counts = whole_counts(found.candidates)
+    found.set_aside.extend(not_counts)
     return found
 
 
@@ -60,10 +62,25 @@ def in_scope(candidates: list[Candidate]) -> tuple[list[Candidate], list[SetAsid
         if scope.is_children:
             kept.append(replace(c, evidence=c.evidence + (scope.evidence(),)))
         else:
-            aside.append(SetAside(value=c.value, unit=c.unit, quote=c.quote, reason=scope.reason(), method=c.method,
-                                  block=c.block, page=c.page, line=c.line, period=c.period, measure=c.measure,
-                                  stage=c.stage, rule=c.rule))
+            aside.append(_set_aside(c, scope.reason()))
     return kept, aside
+
+
+def whole_counts(candidates: list[Candidate]) -> tuple[list[Candidate], list[SetAside]]:
+    """A count of complaints is a whole number: '15.1' read as a count is a figure of something
+    else (an average, a rate) whose meaning was not read, so it is set aside."""
+    kept, aside = [], []
+    for c in candidates:
+        if c.unit is Unit.COUNT and not float(c.value).is_integer():
+            aside.append(_set_aside(c, "a count must be a whole number: this figure measures something else"))
+        else:
+            kept.append(c)
+    return kept, aside
+
+
+def _set_aside(c: Candidate, reason: str) -> SetAside:
+    return SetAside(value=c.value, unit=c.unit, quote=c.quote, reason=reason, method=c.method, block=c.block,
+                    page=c.page, line=c.line, period=c.period, measure=c.measure, stage=c.stage, rule=c.rule)
 
 
 def document_title(doc: Document) -> str | None:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from extract.readers.layout import aligned_tables
+from extract.readers.ruled import ruled_tables
 from extract.readers.common import (
     BlockBuilder,
     cell_from_markup,
@@ -138,7 +139,10 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
     """Turn the lines of a text report into blocks, in order."""
     furniture = running_lines(lines)
     # columns laid out with spaces (page headers and footers are not part of them)
-    aligned = {table.first: table for table in aligned_tables(["" if i in furniture else line for i, line in enumerate(lines)])}
+    ruled = {table.first: table for table in ruled_tables(lines)}
+    ruled_lines = {i for table in ruled.values() for i in range(table.first, table.last + 1)}
+    unruled = ["" if i in furniture or i in ruled_lines else line for i, line in enumerate(lines)]
+    aligned = {table.first: table for table in aligned_tables(unruled)}
     i = 0
     pending: list[tuple[int, str]] = []  # (line number, text) of the paragraph being built
 
@@ -158,9 +162,9 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             builder.table([[Cell(text=label), Cell(text=value)] for label, value in pairs], source_text=line, line=i + 1)
             i += 1
             continue
-        if i in aligned:
+        if i in aligned or i in ruled:
             flush()
-            table = aligned[i]
+            table = aligned.get(i) or ruled[i]
             builder.table(table.rows, source_text="\n".join(lines[table.first:table.last + 1]), line=i + 1)
             i = table.last + 1
             continue
@@ -173,7 +177,8 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             i += 1
             continue
         stripped = line.strip()
-        continues = pending and (line[:1].isspace() or stripped[:1].islower()) and not BULLET_RE.match(line)
+        new_item = BULLET_RE.match(line) or (NUMBERED_RE.match(line) and _in_a_list(lines, i))
+        continues = pending and (line[:1].isspace() or stripped[:1].islower()) and not new_item
         if continues and not re.search(r"[.!?:]\s*$", pending[-1][1]):
             pending[-1] = (pending[-1][0], pending[-1][1].rstrip() + " " + stripped)
         else:
