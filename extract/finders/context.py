@@ -96,6 +96,12 @@ def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None)
         if isinstance(block, ListItem):
             if not isinstance(previous, ListItem):
                 intro = previous.text if isinstance(previous, (Paragraph, Heading)) else None
+        elif isinstance(block, Table):
+            # a list read as a table (label and figure) keeps the sentence introducing it
+            # ('Remedies agreed after stage 1 complaints:'); a wider table has its own headers
+            listed = all(sum(1 for c in row if c.text) <= 2 for row in block.rows)
+            introduced = isinstance(previous, Paragraph) and previous.text.rstrip().endswith(":")
+            intro = previous.text if listed and introduced else None
         heading = trail[-1] if trail and not isinstance(block, Heading) else (trail[-2] if len(trail) > 1 else None)
         block_trail, block_levels = list(trail), list(levels)
         if isinstance(block, Table) and block.caption:
@@ -109,7 +115,7 @@ def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None)
         ctx = BlockContext(document_period=document_period, heading=heading, trail=block_trail, levels=block_levels)
         if heading:
             ctx.heading_info = lexicon.label(heading)
-        if isinstance(block, ListItem) and intro:
+        if isinstance(block, (ListItem, Table)) and intro:
             ctx.intro = intro
             ctx.intro_info = lexicon.label(intro)
         ctx.scope = section_scope(ctx, lexicon, contexts.document_scope)

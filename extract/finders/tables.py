@@ -42,11 +42,13 @@ def _is_contents(grid: Grid, ctx: BlockContext) -> bool:
 
 
 def _context_infos(ctx: BlockContext, lexicon: Lexicon) -> list[LabelInfo]:
-    """The caption (nearest heading) first, then the section heading above it (not the caption
+    """The introducing sentence or caption (nearest heading) first, then the section heading above it (not the caption
     of the table before: 'Table 6: Enquiries' says nothing of Table 7)."""
     texts = list(reversed(ctx.trail[-2:]))
     if len(texts) == 2 and CAPTION_RE.match(texts[0]) and CAPTION_RE.match(texts[1]):
         texts = texts[:1]
+    if ctx.intro:
+        texts.insert(0, ctx.intro)  # a list read as a table: its introducing sentence is its caption
     return [lexicon.label(text) for text in texts]
 
 
