@@ -733,3 +733,50 @@ def test_who_made_the_complaints_after_each_number(text_report):
     ex = text_report(body, year="2019-20")
     assert {f.category: f.value for f in facts_of(ex, "complaints_by_complainant")} == {
         "parent_or_carer": 90, "child_or_young_person": 30, "foster_carer": 10}
+
+
+# -- wrapped labels, places, references and fractions ------------------------------------------
+
+WRAPPED_LABELS = """Table 2: Statutory complaints received at each stage
+
+	2014/15	2015/16
+Stage 1 (local resolution)	318	341
+Stage 2 (independent		
+investigation)	22	27
+
+      Table 5: Stage 1 complaints by complainant
+
+      Complainant                    Number
+      Parent                            247
+      Grandparent or other
+      relative                           29
+      Advocate (on behalf of a
+      child)                              9
+"""
+
+
+def test_a_row_label_wrapped_over_two_lines_is_one_label(text_report):
+    extraction = text_report(WRAPPED_LABELS, year="2015-16")
+    assert value_of(extraction, "complaints_received", stage="stage2", period="2014-15") == 22
+    assert value_of(extraction, "complaints_received", stage="stage2", period="2015-16") == 27
+    assert value_of(extraction, "complaints_by_complainant", category="relative") == 29
+    assert value_of(extraction, "complaints_by_complainant", category="advocate") == 9
+
+
+def test_a_channel_named_with_a_place_before_its_bracketed_figure(text_report):
+    extraction = text_report("Stage 1 complaints reached us through the online form (71), by letter (6) "
+                             "and in person at the Civic Offices (3).")
+    assert value_of(extraction, "complaints_by_channel", category="in_person") == 3
+    assert value_of(extraction, "complaints_by_channel", category="online_form") == 71
+    assert not facts_of(extraction, "complaints_received")
+
+
+def test_case_references_ratios_and_fractions_are_no_counts(text_report):
+    extraction = text_report(
+        "The Ombudsman made decisions on 8 complaints.\n\n"
+        "Reference 24 001 437 - Family Support and Safeguarding: delay in assessing a child's needs.\n\n"
+        "Fewer than 1 in 10 complainants went on to stage 2.\n\n"
+        "Stage 1 replies took an average of 12.8 working days (15.1 in 2022 to 2023).")
+    assert {f.value for f in extraction.facts} == {8, 12.8, 15.1}
+    assert value_of(extraction, "average_response_days", period="2022-23") == 15.1
+    assert all(f.unit.value == "days" for f in extraction.facts if not float(f.value).is_integer())

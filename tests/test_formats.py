@@ -237,3 +237,61 @@ def test_columns_of_spaces_under_a_numbered_heading_and_a_caption_with_a_page_he
     assert [[c.text for c in row] for row in tables[0].rows] == [
         ["", "2022-23", "2023-24"], ["Stage 1 complaints", "97", "118"], ["Compliments", "213", "248"]]
     assert [[c.text for c in row] for row in tables[1].rows][1] == ["Upheld", "17 (18%)", "19 (16%)"]
+
+
+RULED_BOX = """Table 1: complaints over three years
+
+┌──────────────────────────────────┬─────────────┬─────────────┐
+│                                  │2022 to 2023 │2023 to 2024 │
+├──────────────────────────────────┼─────────────┼─────────────┤
+│Concerns resolved by the service  │61           │74           │
+│before a formal complaint         │             │             │
+├──────────────────────────────────┼─────────────┼─────────────┤
+│Stage 1 complaints                │149          │143          │
+└──────────────────────────────────┴─────────────┴─────────────┘
+
+┌──────────────────────────┬─────────┬─────────────────┐
+│Outcome                   │Stage 1  │% of stage 1     │
+│                          │         │complaints with  │
+│                          │         │a finding        │
+├──────────────────────────┼─────────┼─────────────────┤
+│Upheld                    │34       │24%              │
+│Partly upheld             │45       │32%              │
+│Still being looked at on  │8        │n/a              │
+│31 March 2025             │         │                 │
+└──────────────────────────┴─────────┴─────────────────┘
+"""
+
+RULED_GRID = """+----------------------------+-----------+
+| Service area               | Stage 1   |
++============================+===========+
+| Multi-Agency Safeguarding  | 11        |
+| Hub (MASH)                 |           |
++----------------------------+-----------+
+| Leaving Care               | 16        |
++----------------------------+-----------+
+"""
+
+
+def test_tables_drawn_with_rules_are_read_with_their_wrapped_cells():
+    """w3m and lynx draw HTML tables with box characters, pandoc writes grid tables with '+---+':
+    a cell wrapped over lines is one cell, a row whose cells did not wrap is its own row."""
+    from extract.readers.ruled import ruled_tables
+
+    box = [[[c.text for c in row] for row in t.rows] for t in ruled_tables(RULED_BOX.split("\n"))]
+    assert box[0] == [["", "2022 to 2023", "2023 to 2024"],
+                      ["Concerns resolved by the service before a formal complaint", "61", "74"],
+                      ["Stage 1 complaints", "149", "143"]]
+    assert box[1] == [["Outcome", "Stage 1", "% of stage 1 complaints with a finding"],
+                      ["Upheld", "34", "24%"], ["Partly upheld", "45", "32%"],
+                      ["Still being looked at on 31 March 2025", "8", "n/a"]]
+    grid = [[c.text for c in row] for row in ruled_tables(RULED_GRID.split("\n"))[0].rows]
+    assert grid == [["Service area", "Stage 1"], ["Multi-Agency Safeguarding Hub (MASH)", "11"], ["Leaving Care", "16"]]
+
+
+def test_a_ruled_table_gives_facts_for_each_year_column(text_report):
+    extraction = text_report(RULED_BOX, year="2023-24")
+    got = {(f.period, f.measure.value, f.stage.value if f.stage else None, f.value) for f in extraction.facts
+           if f.measure.value in {"complaints_received", "concerns_received"}}
+    assert got == {("2022-23", "concerns_received", None, 61), ("2023-24", "concerns_received", None, 74),
+                   ("2022-23", "complaints_received", "stage1", 149), ("2023-24", "complaints_received", "stage1", 143)}

@@ -65,6 +65,38 @@ def square(rows: list[list[Cell]]) -> Grid:
     return grid
 
 
+def join_wrapped_labels(rows: list[list[Cell]], joining_words: set[str]) -> list[list[Cell]]:
+    """A row label wrapped over two lines, its figures on one of them ('Stage 2 (independent' over
+    'investigation) | 19 | 22', 'Grandparent or other' over 'relative | 29'): one row. A line is
+    the label's first part when it has no figures, the next row has, and the wrap shows (a word
+    like 'the' or an open bracket at the end, a lower-case word or a bracket at the start)."""
+    joined: list[list[Cell]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if following and _label_only(row) and following[0].text and is_data_row(following) and \
+                _wrapped(row[0].text, following[0].text, joining_words):
+            label = following[0].model_copy(update={"text": f"{row[0].text.strip()} {following[0].text.strip()}"})
+            joined.append([label, *following[1:]])
+            i += 2
+            continue
+        joined.append(row)
+        i += 1
+    return joined
+
+
+def _label_only(row: list[Cell]) -> bool:
+    return bool(row and row[0].text.strip()) and not any(c.text.strip() for c in row[1:])
+
+
+def _wrapped(first: str, second: str, joining_words: set[str]) -> bool:
+    first, second = first.strip(), second.strip()
+    last_word = first.split()[-1].lower() if first.split() else ""
+    return (last_word in joining_words or first.count("(") > first.count(")")
+            or second[:1].islower() or second[:1] == "(")
+
+
 def is_data_row(row: list[Cell]) -> bool:
     return any(parse_cell(c.text) or is_signed_change(c.text) for c in row[1:]) or looks_numeric(row[0].text)
 

@@ -208,7 +208,9 @@ def _channel_applies(s: Sentence, cue: Cue, figure: Figure, w: Window, bracketed
     if s.lexicon.marker("channel_verb").match(cue.text):
         return True
     if bracketed and cue.end <= figure.start:
-        return re.fullmatch(r"\s*(?:form|forms)?\s*\(\s*", s.text[cue.end:figure.start]) is not None
+        # 'online form (71)', 'in person at the Civic Offices (3)': the channel and where, then the figure
+        return re.fullmatch(r"\s*(?:forms?)?(?:\s+(?:at|to|in|on|via)\s+[^(),;:\d]{1,40})?\s*\(\s*",
+                            s.text[cue.end:figure.start]) is not None
     via = s.lexicon.marker("via").search(s.text[w.fig_end:w.right_end])
     return via is not None and w.fig_end + via.end() == cue.start
 

@@ -94,7 +94,10 @@ class TableReader:
         for info in self.context:
             if info.dimension in FREE_DIMENSIONS | set(FIXED_DIMENSIONS) | {"council"}:
                 return info.dimension
-        if sum(1 for label in counted if self.lexicon.looks_like_service(label)) >= SETTINGS.service_vote * len(counted):
+        counting = set(self.lexicon.words("counted_bases"))
+        services = [label for label in counted  # 'Concerns resolved by the service' counts concerns: no service
+                    if self.lexicon.looks_like_service(label) and not set(self.lexicon.bases_in(label)) & counting]
+        if len(services) >= SETTINGS.service_vote * len(counted):
             return "service" if len(counted) > 1 else None
         return None
 

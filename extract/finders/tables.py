@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from extract.finders.context import CAPTION_RE, BlockContext, Contexts
-from extract.finders.grid import Grid, split_side_by_side, square
+from extract.finders.grid import Grid, join_wrapped_labels, split_side_by_side, square
 from extract.finders.reading import clean_label
 from extract.finders.table_reader import TableReader
 from extract.lexicon import LabelInfo, Lexicon
@@ -64,7 +64,7 @@ def read_table(rows: list[list[Cell]], block: Table, ctx: BlockContext, lexicon:
     rows = [r for r in rows if any(c.text for c in r)]
     if not rows:
         return []
-    grid = square(rows)
+    grid = square(join_wrapped_labels(rows, set(lexicon.words("function_words"))))
     grid.column_periods = [period or _relative_column_period(label, ctx, lexicon)
                            for period, label in zip(grid.column_periods, grid.column_labels)]
     corner = lexicon.label(clean_label(grid.header[0][0].text)) if grid.header else LabelInfo(text="")
