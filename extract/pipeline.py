@@ -50,6 +50,8 @@ def find_candidates(doc: Document, period: str, lexicon: Lexicon) -> Found:
     found.candidates, found.set_aside = in_scope(found.candidates)
     found.candidates, not_counts = whole_counts(found.candidates)
     found.set_aside.extend(not_counts)
+    found.set_aside.extend(_set_aside(c, c.aside) for c in found.candidates if c.aside)
+    found.candidates = [c for c in found.candidates if not c.aside]
     return found
 
 

@@ -20,6 +20,8 @@ class FinderSettings(BaseModel):
                                                         "something else ('two routes', '3 panel members')")
     quote_chars: int = Field(320, ge=80, description="a sentence longer than this is quoted around its number, so a "
                                                      "quote stays readable in a table cell")
+    share_tolerance_points: float = Field(1.5, gt=0, description="a percentage printed with a count may differ from "
+                                          "count / total by rounding, not more ('17 (13.0%)' of 75 is 22.7%)")
     max_label_words: int = Field(8, ge=1, description="a bracketed list's label is a short phrase, not a clause")
     max_remedy_words: int = Field(6, ge=1, description="a remedy named after its count is a short phrase")
     max_service_words: int = Field(6, ge=1, description="a service named before its count is a short name")

@@ -40,6 +40,9 @@ class Candidate:
     # and where that was read ('words', 'sentence', 'paragraph', 'heading', 'document', ...)
     scope: str | None = None
     scope_where: str = ""
+    # why a finder that read the figure will not publish it ('the percentage printed is not 17 of 75'):
+    # the pipeline sets it aside with this reason
+    aside: str = ""
 
     def key(self) -> tuple:
         label = self.category if self.category is not None else (self.category_raw or "").casefold()

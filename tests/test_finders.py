@@ -780,3 +780,25 @@ def test_case_references_ratios_and_fractions_are_no_counts(text_report):
     assert {f.value for f in extraction.facts} == {8, 12.8, 15.1}
     assert value_of(extraction, "average_response_days", period="2022-23") == 15.1
     assert all(f.unit.value == "days" for f in extraction.facts if not float(f.value).is_integer())
+
+
+def test_a_percentage_that_is_not_its_counts_share_is_set_aside_with_the_reason(text_report):
+    extraction = text_report("Of the 75 complaints received 17 (13.0%) were resolved through alternative dispute "
+                             "resolution (ADR) by the social care teams.")
+    assert value_of(extraction, "adr_cases") == 17  # the count only
+    [aside] = [a for a in extraction.set_aside if a.value == 13.0]
+    assert "17 of the 75" in aside.reason and "22.7%" in aside.reason
+
+
+def test_parts_joined_by_and_are_both_parts_of_the_total(text_report):
+    extraction = text_report("The remaining 58 had progressed to a formal investigation, although one of these was "
+                             "subsequently withdrawn by the complainant and 57 were investigated to outcome.")
+    assert value_of(extraction, "complaints_by_outcome", category="withdrawn") == 1
+    assert not facts_of(extraction, "complaints_received")
+
+
+def test_the_parts_of_an_opening_total_count_what_it_counts(text_report):
+    """'Of the 60 contacts, 41 were complaints and 7 were made by children': the 7 are contacts,
+    not complaints made by children."""
+    extraction = text_report("Of the 60 contacts, 41 were complaints and 7 were made by children and young people.")
+    assert not facts_of(extraction, "complaints_by_complainant")

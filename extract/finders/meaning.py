@@ -54,8 +54,15 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
         right_limit = closing if closing >= 0 else w.fig_end
     right_bases = [c for c in s.cues if c.kind == "base" and w.fig_end <= c.start < right_limit]
     aside = s.lexicon.marker("aside_before")
-    left_bases = [c for c in s.cues_in(w.left_start, figure.start, "base") if not aside.search(s.text[:c.start])]
+    left_bases = [c for c in s.cues_in(_own_words_from(s, figure, w), figure.start, "base")
+                  if not aside.search(s.text[:c.start])]
     sentence_bases = [c for c in s.cues if c.kind == "base" and c.end <= figure.start]
+    opening = _opening_total_base(s, figure)
+    predicate = re.compile(r"\d[\d,]*\s+(?:were|was|are|is)\s+(?:all\s+)?$")
+    if opening is not None and sentence_bases and predicate.search(s.text[:max(sentence_bases, key=lambda c: c.end).start]):
+        # 'Of the 60 contacts, 41 were complaints and 7 were made by ...': what the 41 were, the 7
+        # need not be; they are contacts
+        sentence_bases = [opening]
     compared_directly = (compared_with is not None and compare_from is not None
                          and not s.cues_in(compare_from, figure.start, "base"))
     if spanning:
@@ -87,6 +94,26 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
     subject = [before[0].value] if before and before[0].value in DOMINANT_CONTEXT_BASES else []
     reading = with_dominant_context(reading, subject, fill_missing=False)
     return reading, bool(right_bases or left_bases)
+
+
+def _own_words_from(s: Sentence, figure: Figure, w: Window) -> int:
+    """Where the words before a number that may be its own begin: after the figure before it,
+    and after an 'and' that closes that figure's words ('41 were complaints and 7 were made by
+    ...': 'complaints' are the 41's)."""
+    if w.left_start == 0:
+        return 0
+    joined = list(re.finditer(r"\band\b", s.text[w.left_start:figure.start]))
+    return w.left_start + joined[-1].end() if joined else w.left_start
+
+
+def _opening_total_base(s: Sentence, figure: Figure) -> Cue | None:
+    """The thing counted by a total that opens the sentence ('Of the 60 contacts, ...'): its
+    parts are of that thing unless their own words say otherwise."""
+    opening = s.lexicon.marker("opening_total").match(s.text)
+    if opening is None or opening.end() > figure.start:
+        return None
+    named = s.cues_in(opening.start("number"), opening.end(), "base")
+    return named[-1] if named else None
 
 
 def _nearest_before(s: Sentence, cues: list[Cue]) -> str:

@@ -88,6 +88,10 @@ class SentenceReader:
             effect = effects.get(index, Effects())
             if effect.not_a_value:
                 continue
+            if index and not effect.part and effects.get(index - 1, Effects()).part and \
+                    re.search(r"\band\s*$", s.text[figures[index - 1].span_end:figure.start]):
+                # 'one of these was withdrawn ... and 57 were investigated': a part as well
+                effect = replace(effect, part=True)
             left_start = figures[index - 1].span_end if index else 0
             right_end = figures[index + 1].start if index + 1 < len(figures) else len(s.text)
             if effect.own_words_end is not None:
@@ -283,6 +287,7 @@ class SentenceReader:
             confidence=SETTINGS.confidence["prose:compared" if result.inherited else "prose"],
             rule="prose:compared" if result.inherited else "prose",
             evidence=tuple(f"frame:{name}" for name in result.frames), scope=scope.name, scope_where=scope.where,
+            aside=figure.doubt,
         )]
 
     def _quote(self, figure: Figure) -> str:

@@ -67,6 +67,7 @@ class Figure:
     unit: Unit
     text: str
     partner: "Figure | None" = None  # '9 (10%)': the percentage of the count
+    doubt: str = ""  # why the figure, read, is not to be published (a percentage that is not its count's share)
 
     @property
     def span_end(self) -> int:
@@ -185,6 +186,7 @@ class Sentence:
 
     def _pair(self, figures: list[Figure]) -> list[Figure]:
         kept = [f for f in figures if not self._is_denominator(f, figures)]
+        total = self._opening_total()
         paired: list[Figure] = []
         skip = set()
         for i, figure in enumerate(kept):
@@ -195,8 +197,17 @@ class Sentence:
                 if PAIR_BETWEEN_RE.fullmatch(self.text[figure.end:following.start]):
                     figure.partner = following
                     skip.add(i + 1)
+                    count, share = (figure, following) if figure.unit is Unit.COUNT else (following, figure)
+                    if total and abs(count.value / total * 100 - share.value) > SETTINGS.share_tolerance_points:
+                        share.doubt = (f"the percentage printed ({share.text}) is not {count.text} of the "
+                                       f"{total:g} the sentence counts from ({count.value / total * 100:.1f}%)")
             paired.append(figure)
         return paired
+
+    def _opening_total(self) -> float | None:
+        """The total a sentence opens with ('Of the 75 complaints received, 17 (22.7%) ...')."""
+        opening = self.lexicon.marker("denominator_total").match(self.text)
+        return number_value(opening.group("number").replace(",", "")) if opening else None
 
     def _is_denominator(self, figure: Figure, figures: list[Figure]) -> bool:
         """'6 of these 9': the 9 is the base of the 6. 'Of the 52 valid complaints, ...' restates a
