@@ -43,7 +43,7 @@ FIXED_DIMENSIONS = {
 #: Named sentence markers the code reads (`markers:` in lexicon.yaml): each must be there.
 MARKERS = (
     "clause_break", "bracket_convention", "made_by_intro", "most_received", "denominator_before",
-    "denominator_opening", "opening_total", "denominator_total", "received_total", "next_clause", "linked", "from_by_before", "from_by", "made_between",
+    "denominator_opening", "opening_total", "denominator_total", "about_a_subset", "received_total", "next_clause", "linked", "from_by_before", "from_by", "made_between",
     "channel_verb", "via", "list_item_split", "service_trailing_words", "organisational", "change_phrase", "parts_intro", "aside_before", "compared_before", "front_door",
 )
 WORD_LISTS = ("counted_bases", "function_words", "service_name_joiners")

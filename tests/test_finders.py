@@ -802,3 +802,16 @@ def test_the_parts_of_an_opening_total_count_what_it_counts(text_report):
     not complaints made by children."""
     extraction = text_report("Of the 60 contacts, 41 were complaints and 7 were made by children and young people.")
     assert not facts_of(extraction, "complaints_by_complainant")
+
+
+def test_complaints_about_one_subject_are_some_of_them_not_all(text_report):
+    extraction = text_report("We received 57 complaints about children's social care. 21 complaints were about a "
+                             "disabled child. The investigation looked at 6 points of complaint and upheld 2 of them.")
+    assert value_of(extraction, "complaints_received") == 57
+    assert {f.value for f in extraction.facts} == {57}
+
+
+def test_an_aside_between_commas_keeps_who_made_the_complaints(text_report):
+    extraction = text_report("Children and young people made, or were helped to make, 38 stage 1 complaints.")
+    assert value_of(extraction, "complaints_by_complainant", category="child_or_young_person", stage="stage1") == 38
+    assert not facts_of(extraction, "complaints_received")

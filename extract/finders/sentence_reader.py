@@ -199,6 +199,9 @@ class SentenceReader:
         services = self._labels(reading, figure, w)
         if services is None:
             return None
+        if reading.label_dim is None and reading.category_dim is None and \
+                s.lexicon.marker("about_a_subset").match(s.text, w.fig_end, w.right_clause):
+            reading.qualifiers.add("part")  # '21 complaints were about a disabled child': some of them, by subject
         reading.stage = effect.stage or read_stage(s, figure, w)
         if reading.stage is None and comparison:
             reading.stage = previous.reading.stage
