@@ -815,3 +815,14 @@ def test_an_aside_between_commas_keeps_who_made_the_complaints(text_report):
     extraction = text_report("Children and young people made, or were helped to make, 38 stage 1 complaints.")
     assert value_of(extraction, "complaints_by_complainant", category="child_or_young_person", stage="stage1") == 38
     assert not facts_of(extraction, "complaints_received")
+
+
+def test_two_lists_side_by_side_are_two_breakdowns(text_report):
+    extraction = text_report("Table 5: Stage 1 complaints by complainant and by method of contact\n\n"
+                             "Complainant\tNumber\tMethod of contact\tNumber\n"
+                             "Parent\t247\tEmail\t139\n"
+                             "Foster carer\t11\tLetter\t33\n"
+                             "Other (e.g. solicitor)\t7\t\t\n", year="2015-16")
+    assert {(f.category, f.value) for f in facts_of(extraction, "complaints_by_complainant")} == {
+        ("parent_or_carer", 247), ("foster_carer", 11), ("other", 7)}
+    assert {(f.category, f.value) for f in facts_of(extraction, "complaints_by_channel")} == {("email", 139), ("letter", 33)}

@@ -46,7 +46,20 @@ def split_side_by_side(rows: list[list[Cell]], lexicon: Lexicon) -> list[list[li
         if [strip_period(t) for t in left] == [strip_period(t) for t in right] and left != right and left[0]:
             padded = [r + [Cell(text="")] * (width - len(r)) for r in rows]
             return [[r[:half] for r in padded], [r[half:] for r in padded]]
+    if width == 4 and _two_lists(rows):
+        padded = [r + [Cell(text="")] * (width - len(r)) for r in rows]
+        return [[r[:2] for r in padded], [r[2:] for r in padded if r[2].text or r[3].text]]
     return [rows]
+
+
+def _two_lists(rows: list[list[Cell]]) -> bool:
+    """'Complainant | Number | Method of contact | Number': two lists of labels and counts side by
+    side, the same word over both count columns and labels, not figures, in the third column."""
+    header = [c.text.strip().lower() for c in rows[0]] + [""] * (4 - len(rows[0]))
+    if not header[0] or not header[2] or header[0] == header[2] or header[1] != header[3] or not header[1]:
+        return False
+    data = [r for r in rows[1:] if len(r) >= 3 and r[2].text.strip()]
+    return bool(data) and all(not looks_numeric(r[2].text) and not is_period_label(r[2].text) for r in data)
 
 
 def square(rows: list[list[Cell]]) -> Grid:
