@@ -826,3 +826,10 @@ def test_two_lists_side_by_side_are_two_breakdowns(text_report):
     assert {(f.category, f.value) for f in facts_of(extraction, "complaints_by_complainant")} == {
         ("parent_or_carer", 247), ("foster_carer", 11), ("other", 7)}
     assert {(f.category, f.value) for f in facts_of(extraction, "complaints_by_channel")} == {("email", 139), ("letter", 33)}
+
+
+def test_a_bracketed_part_of_a_group_is_no_group_of_its_own(text_report):
+    extraction = text_report("Parents and carers made 121 of the stage 1 complaints; children and young people made 19 "
+                             "(12 of them with help from an advocate); foster carers 7.")
+    assert {(f.category, f.value) for f in facts_of(extraction, "complaints_by_complainant")} == {
+        ("parent_or_carer", 121), ("child_or_young_person", 19), ("foster_carer", 7)}

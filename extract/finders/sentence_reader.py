@@ -193,6 +193,12 @@ class SentenceReader:
             return None  # a sentence that names nothing the number counts
 
         read_category(s, reading, figure, w, effect.outcome_from)
+        if (effect.part and previous is not None and previous.reading.category_dim is not None
+                and reading.category_dim == previous.reading.category_dim and not own_base
+                and re.search(r"\(\s*$", s.text[:figure.start])):
+            # 'young people made 19 (12 of them with an advocate)': the bracketed 12 are within the 19's
+            # group ('22 councillor enquiries and 36 of the 41 MP enquiries' name their own)
+            return None
         if comparison and reading.category_dim is None and not own_base and previous.reading.category_dim:
             reading.category_dim, reading.category, reading.label = (
                 previous.reading.category_dim, previous.reading.category, previous.reading.label)
