@@ -833,3 +833,11 @@ def test_a_bracketed_part_of_a_group_is_no_group_of_its_own(text_report):
                              "(12 of them with help from an advocate); foster carers 7.")
     assert {(f.category, f.value) for f in facts_of(extraction, "complaints_by_complainant")} == {
         ("parent_or_carer", 121), ("child_or_young_person", 19), ("foster_carer", 7)}
+
+
+def test_a_list_opened_by_a_colon_names_what_each_count_is(text_report):
+    extraction = text_report("The most frequent subjects of complaint were: quality of service 52; communication 41; "
+                             "delay 27.")
+    assert {(f.category, f.value) for f in facts_of(extraction, "complaints_by_theme")} == {
+        ("quality_of_service", 52), ("communication", 41), ("delay", 27)}
+    assert not facts_of(extraction, "complaints_received")

@@ -82,8 +82,14 @@ def service_patterns(labels) -> list[re.Pattern[str]]:
 
 def listed_label(s: Sentence, figure: Figure, left_start: int) -> tuple[str, str] | None:
     """A bracketed count after a phrase, in a sentence about themes, services or remedies,
-    counts that phrase: 'issues raised were poor communication (37 complaints)'."""
-    if not re.search(r"\(\s*$", s.text[:figure.start]):
+    counts that phrase: 'issues raised were poor communication (37 complaints)'; so does a
+    count after a phrase in a list opened by a colon: 'subjects of complaint were: quality of
+    service 52; communication 41'."""
+    bracketed = re.search(r"\(\s*$", s.text[:figure.start]) is not None
+    listed = (not bracketed and ":" in s.text[:figure.start]
+              and re.match(r"\s*(?:[;,.]|and\b|$)", s.text[figure.span_end:]) is not None
+              and re.search(r"[A-Za-z]\s+$", s.text[:figure.start]) is not None)
+    if not (bracketed or listed):
         return None
     before = s.text[left_start:figure.start].rstrip(" (")
     phrase = s.lexicon.marker("list_item_split").split(before)[-1].strip(" )")
@@ -95,9 +101,11 @@ def listed_label(s: Sentence, figure: Figure, left_start: int) -> tuple[str, str
         c.kind in {"base", "category"} and c.start >= phrase_start and c.end <= figure.start for c in s.cues
     ):
         return None
-    # what the list is of is said before its first bracketed count: '... issues raised were'
-    first_item = re.search(r"\(\s*\d", s.text[:phrase_start])
-    dimension = s.lexicon.dimension_of(s.text[:first_item.start() if first_item else phrase_start])
+    # what the list is of is said before its first bracketed count ('... issues raised were'), or its colon
+    first_item = re.search(r"\(\s*\d", s.text[:phrase_start]) if bracketed else None
+    opening = s.text[:first_item.start()] if first_item else (
+        s.text[:phrase_start] if bracketed else s.text[:s.text.index(":")])
+    dimension = s.lexicon.dimension_of(opening)
     if dimension not in FREE_DIMENSIONS:
         return None
     return dimension, phrase
