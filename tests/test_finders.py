@@ -841,3 +841,10 @@ def test_a_list_opened_by_a_colon_names_what_each_count_is(text_report):
     assert {(f.category, f.value) for f in facts_of(extraction, "complaints_by_theme")} == {
         ("quality_of_service", 52), ("communication", 41), ("delay", 27)}
     assert not facts_of(extraction, "complaints_received")
+
+
+def test_a_figure_for_two_groups_of_complainants_together_is_no_group(text_report):
+    extraction = text_report("41 complaints (32%) were made by children and young people or by an advocate on their "
+                             "behalf. 17 grandparents and other family members complained.")
+    assert not facts_of(extraction, "complaints_by_complainant", value=41)
+    assert not facts_of(extraction, "complaints_received")

@@ -188,6 +188,9 @@ def read_category(s: Sentence, reading: Reading, figure: Figure, w: Window, outc
         candidates = of(spanning) + (before + of(right) if bracketed else of(right) + before)
         if dimension == "complainant":
             candidates = [c for c in candidates if _complainant_applies(s, c, figure, bracketed)]
+            if candidates and _either_of_two(s, of(s.cues_in(figure.end, w.right_clause, "category")), candidates[0]):
+                reading.qualifiers.add("part")  # 'made by children or by an advocate': no one group's figure
+                return
         if dimension == "channel":
             candidates = [c for c in candidates if _channel_applies(s, c, figure, w, bracketed)]
         if dimension == "enquiry_type" and reading.base != "enquiries":
@@ -202,6 +205,13 @@ def read_category(s: Sentence, reading: Reading, figure: Figure, w: Window, outc
             reading.category_dim, reading.category = dimension, category
             reading.label = cue.text
             return
+
+
+def _either_of_two(s: Sentence, cues: list[Cue], first: Cue) -> bool:
+    """'children and young people or an advocate on their behalf': two groups joined, one figure."""
+    # ('grandparents and other family members' is one group)
+    after = [c for c in cues if c.start >= first.end and c.value != first.value and not c.value.endswith(":other")]
+    return bool(after) and re.fullmatch(r"\s+(?:or|and)\s+(?:by\s+)?(?:an?\s+|their\s+)?", s.text[first.end:after[0].start]) is not None
 
 
 def _complainant_applies(s: Sentence, cue: Cue, figure: Figure, bracketed: bool) -> bool:

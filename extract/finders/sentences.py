@@ -39,7 +39,9 @@ ITEM_TITLE_RE = re.compile(
 HYPHENED_WORD_RE = re.compile(r"^\s*[-–]\s*\w")  # '3-stage process', 'six-weekly'
 NAME_RANGE_RE = re.compile(r"^\s*(?:[-–]\s*\d+|\+)\s+[A-Z]")  # 'the 0-25 Disability Service', '16+ Team'
 PAIR_BETWEEN_RE = re.compile(
-    r"\s*\(\s*|\s+of\s+(?:these|those|the)?\s*\d[\d,]*\s+(?:these\s+|those\s+)?[\w' ]{0,40}?\s*\(\s*", re.IGNORECASE
+    # '9 (10%)', '6 of these 9 (67%)', '41 complaints (32%)', '10 stage 2 complaints (5%)'
+    r"\s*\(\s*|\s+of\s+(?:these|those|the)?\s*\d[\d,]*\s+(?:these\s+|those\s+)?[\w' ]{0,40}?\s*\(\s*"
+    r"|\s+(?:stage\s+(?:\d|one|two|three)\s+)?(?:[A-Za-z'’-]+\s+){1,3}\(\s*", re.IGNORECASE
 )
 
 
