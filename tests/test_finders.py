@@ -845,6 +845,7 @@ def test_a_list_opened_by_a_colon_names_what_each_count_is(text_report):
 
 def test_a_figure_for_two_groups_of_complainants_together_is_no_group(text_report):
     extraction = text_report("41 complaints (32%) were made by children and young people or by an advocate on their "
-                             "behalf. 17 grandparents and other family members complained.")
+                             "behalf. Of the 120 complaints, 17 were made by grandparents and other family members.")
     assert not facts_of(extraction, "complaints_by_complainant", value=41)
     assert not facts_of(extraction, "complaints_received")
+    assert value_of(extraction, "complaints_by_complainant", category="relative") == 17  # one group
