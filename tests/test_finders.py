@@ -849,3 +849,11 @@ def test_a_figure_for_two_groups_of_complainants_together_is_no_group(text_repor
     assert not facts_of(extraction, "complaints_by_complainant", value=41)
     assert not facts_of(extraction, "complaints_received")
     assert value_of(extraction, "complaints_by_complainant", category="relative") == 17  # one group
+
+
+def test_a_section_on_childrens_services_is_no_table_of_services(text_report):
+    extraction = text_report("4. Children's Services\n\nChildren's Social Care received 215 complaints. They were "
+                             "received at the following stages:\n\nStage 1: 197\nStage 2: 14\nStage 3: 4\n")
+    assert not facts_of(extraction, "complaints_by_service")
+    assert value_of(extraction, "complaints_received", stage="stage1") == 197
+    assert value_of(extraction, "complaints_received", stage="stage3") == 4
