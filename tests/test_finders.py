@@ -857,3 +857,13 @@ def test_a_section_on_childrens_services_is_no_table_of_services(text_report):
     assert not facts_of(extraction, "complaints_by_service")
     assert value_of(extraction, "complaints_received", stage="stage1") == 197
     assert value_of(extraction, "complaints_received", stage="stage3") == 4
+
+
+def test_childrens_stage_1_complaints_in_a_council_wide_report(text_report):
+    extraction = text_report("Adult social care received 148 statutory complaints. 72% of children's Stage 1 complaints "
+                             "were answered within timescale. A Member noted that 17 children's social care complaints "
+                             "had been made by young people themselves.",
+                             title="Annual complaints report 2021-22: all council services", year="2021-22")
+    assert value_of(extraction, "complaints_in_timescale", stage="stage1") == 72
+    assert value_of(extraction, "complaints_by_complainant", category="child_or_young_person") == 17
+    assert not facts_of(extraction, "complaints_received")  # the 148 are adults'

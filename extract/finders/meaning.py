@@ -187,7 +187,10 @@ def read_category(s: Sentence, reading: Reading, figure: Figure, w: Window, outc
         # 'upheld two complaints in part' spans the number; a bracketed number belongs to the words before it
         candidates = of(spanning) + (before + of(right) if bracketed else of(right) + before)
         if dimension == "complainant":
-            candidates = [c for c in candidates if _complainant_applies(s, c, figure, bracketed)]
+            # who made them may be named further on in the clause: '17 children's social care complaints
+            # had been made by young people themselves'
+            further = [c for c in of(s.cues_in(limit, w.right_clause, "category")) if c not in candidates]
+            candidates = [c for c in candidates + further if _complainant_applies(s, c, figure, bracketed)]
             if candidates and _either_of_two(s, of(s.cues_in(figure.end, w.right_clause, "category")), candidates[0]):
                 reading.qualifiers.add("part")  # 'made by children or by an advocate': no one group's figure
                 return
