@@ -59,6 +59,7 @@ from schemas import (
     Provenance,
     RejectedFact,
     ReviewItem,
+    SetAside,
     Verification,
 )
 from schemas.errors import BuildAborted
@@ -188,7 +189,7 @@ def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
             "sha256": str, "label": str, "authority_name": str, "period": str, "title": str, "status": str,
             "format": str, "original_format": str, "pages": int, "facts": int, "source_url": str, "licence": str,
             "file_name": str, "path": str, "size_bytes": int, "authority_code": str, "blocks": int,
-            "identified_by": str, "error": str, "warnings": int, "extractor_version": str,
+            "identified_by": str, "error": str, "warnings": int, "set_aside": int, "extractor_version": str,
             **{column: int for column in STATUS_COUNT_COLUMNS.values()},
         },
         pk="sha256",
@@ -210,6 +211,13 @@ def create_schema(db: sqlite_utils.Database, registry: CouncilRegistry) -> None:
     )
     db["ingest_log"].create(
         {"id": int, "document_sha256": str, "file_name": str, "level": str, "message": str},
+        pk="id",
+        foreign_keys=[("document_sha256", "documents", "sha256")],
+    )
+    db["set_aside"].create(
+        {"id": int, "document_sha256": str, "file_name": str, "authority_code": str, "period": str, "value": float,
+         "unit": str, "measure": str, "stage": str, "reason": str, "quote": str, "method": str, "page": int,
+         "line": int, "block": int, "rule": str},
         pk="id",
         foreign_keys=[("document_sha256", "documents", "sha256")],
     )
@@ -273,6 +281,7 @@ def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extracti
             "error": "; ".join(errors) or None,
             "facts": len(facts),
             "warnings": len(extraction.warnings),
+            "set_aside": len(extraction.set_aside),
             "source_url": row.source_url if row else None,
             "licence": row.licence if row else None,
             "extractor_version": extractor_fingerprint(),
@@ -281,6 +290,7 @@ def add_extraction(db, path: Path, row: ManifestRow | None, extraction: Extracti
     )
     db["facts"].insert_all(fact_row(f) for f in facts)
     db["rejected_facts"].insert_all(rejected_row(r) for r in rejected)
+    db["set_aside"].insert_all(set_aside_row(source, path, aside) for aside in extraction.set_aside)
     log_rows = [{"document_sha256": source.sha256, "file_name": path.name, "level": "error", "message": e} for e in errors]
     log_rows += [{"document_sha256": source.sha256, "file_name": path.name, "level": "warning", "message": w}
                  for w in extraction.warnings]
@@ -358,6 +368,15 @@ def fact_row(fact: Fact) -> dict:
 
 #: The database's name for a decision's `when` (a keyword of SQL).
 DECIDED_AT = "decided_at"
+def set_aside_row(source, path: Path, aside: SetAside) -> dict:
+    """A number read but not published, with why, where and what it would have been."""
+    return {"document_sha256": source.sha256, "file_name": path.name, "authority_code": source.authority_code,
+            "period": aside.period, "value": aside.value, "unit": aside.unit.value,
+            "measure": aside.measure.value if aside.measure else None, "stage": aside.stage.value if aside.stage else None,
+            "reason": aside.reason, "quote": aside.quote, "method": aside.method.value, "page": aside.page,
+            "line": aside.line, "block": aside.block, "rule": aside.rule}
+
+
 #: What a rejected fact keeps of the decision, besides the fact's own columns.
 DECISION_COLUMNS: dict[str, type] = {"note": str, "who": str, DECIDED_AT: str}
 

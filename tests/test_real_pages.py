@@ -134,3 +134,24 @@ def test_evaluate_pairs_every_real_page_with_its_gold():
     assert sorted(score.name for score, _ in results) == sorted(r["file"] for r in real_manifest())
     assert sum(score.gold for score, _ in results) == sum(len(gold(Path(r["file"]).stem)["facts"])
                                                           for r in real_manifest())
+
+
+def test_hard_negatives_publish_nothing_and_what_was_read_is_set_aside_with_a_reason(built, corpus_rows):
+    """The pages with no children's social care figures (council-wide minutes, other services)
+    give no fact; the numbers read on them are in `set_aside` with the reason and a quote from
+    the page, never silently dropped."""
+    negatives = {slug: row for slug, row in corpus_rows.items() if not gold(slug)["facts"]}
+    assert len(negatives) >= 6
+    for slug, row in negatives.items():
+        assert built.execute("select count(*) from facts where document_sha256 = ?", [row.sha256]).fetchone()[0] == 0, slug
+    asides = built.execute(
+        f"select * from set_aside where document_sha256 in ({','.join('?' * len(negatives))})",
+        [row.sha256 for row in negatives.values()]).fetchall()
+    assert asides, "the hard negatives hold figures about other services: they are set aside, not lost"
+    by_sha = {row.sha256: slug for slug, row in negatives.items()}
+    for aside in asides:
+        assert aside["reason"] and ("children's social care" in aside["reason"] or "percentage" in aside["reason"])
+        page = normal((REAL / f"{by_sha[aside['document_sha256']]}.txt").read_text(encoding="utf-8"))
+        assert normal(aside["quote"]).strip("…") in page
+    documents = built.execute("select sum(set_aside) from documents").fetchone()[0]
+    assert documents == built.execute("select count(*) from set_aside").fetchone()[0]

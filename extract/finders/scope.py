@@ -45,7 +45,8 @@ class Scope:
     def reason(self) -> str:
         """Why a figure of this scope is set aside."""
         if self.name == SEVERAL:
-            return f"the {self.where} names children's social care and other services together"
+            where = "its own words name" if self.where == "words" else f"the {self.where} names"
+            return f"{where} children's social care and other services together"
         if self.name is None:
             return "the text does not tie it to children's social care (the report covers several services)"
         return f"about {self.name}, not children's social care ({self.where})"
