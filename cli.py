@@ -377,7 +377,7 @@ def _ratio(part: int, whole: int) -> str:
 
 @main.command()
 @click.option("--dimensions", default=None, metavar="A,B,...",
-              help="Evidence dimensions, most telling first (default: agreement,rule). Names: agreement, method, "
+              help="Evidence dimensions, most telling first (default: agreement,scope,rule,category). Names: agreement, method, "
                    "rule, period, category, or an evidence prefix such as scope or frame.")
 @click.option("--prior-strength", type=click.FloatRange(min=0), default=None,
               help="Pseudo-facts a bin's parent counts for (default 10).")
@@ -388,7 +388,7 @@ def _ratio(part: int, whole: int) -> str:
 @click.option("--dry-run", is_flag=True, help="Print the calibration; write nothing.")
 def calibrate(dimensions: str | None, prior_strength: float | None, target: float | None, out: Path | None,
               dry_run: bool) -> None:
-    """Fit confidence on the calibration sets (tests/gold, tests/generality) and choose the
+    """Fit confidence on the calibration sets (tests/gold, generality, heldout, blind/batch_a) and choose the
     threshold for accepted facts. Re-run after any change to the finders.
 
     Every extracted fact of the calibration sets is labelled right or wrong by the evaluation

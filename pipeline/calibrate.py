@@ -1,10 +1,11 @@
 """Fit the confidence calibration: extract the calibration sets, label each fact, count the bins.
 
 The calibration sets are the gold sets the rules were developed on: the seed reports
-(tests/gold) and the generality reports (tests/generality). The held-out reports
-(tests/heldout) and the real council pages (../shared/real) are never used here: they
-measure the calibration (`complaints evaluate`), so fitting on them would hide how it does
-on reports it has not seen.
+(tests/gold), the generality and held-out reports (tests/generality, tests/heldout) and the
+first blind batch of minutes and council-wide reports (tests/blind/batch_a). The real council
+pages (tests/real) and the second blind batch (tests/blind/batch_b) are never used here: they
+measure the calibration (`complaints evaluate`), so fitting on them would hide how it does on
+documents it has not seen.
 
 Re-run after any change to the finders (`complaints calibrate`): the evidence they write
 changes which facts fall in which bin. The result goes to normalise/data/calibration.yaml,
@@ -35,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION_SETS: tuple[tuple[str, str], ...] = (
     ("tests/gold", str(CORPUS_DIR.relative_to(ROOT))),
     ("tests/generality", "tests/generality"),
+    ("tests/heldout", "tests/heldout"),
+    ("tests/blind/batch_a", "tests/blind/batch_a"),
 )
 
 

@@ -253,19 +253,24 @@ def test_accepted_facts_reach_the_target_precision_on_the_calibration_sets():
     assert right / gold > 0.7, "accepted facts keep most of what is found on the generality set"
 
 
-def test_on_unseen_reports_accepted_facts_are_more_often_right_than_all_facts():
-    """The held-out reports were never tuned or calibrated on: confidence must still rank facts.
-    First measurement (README): all facts 199/293 right (0.679); accepted 124/135 (0.919).
-    After the scope and frames work: all facts 222/298 (0.745); accepted 155/161 (0.963)."""
-    results = evaluate_folder(TESTS / "heldout", TESTS / "heldout")
+def test_on_unseen_documents_accepted_facts_are_more_often_right_than_all_facts():
+    """The second blind batch and the real pages were never tuned or calibrated on: confidence must
+    still rank facts. History: on tests/heldout (then unseen) all facts 199/293 right (0.679),
+    accepted 124/135 (0.919). 2026-12-06, calibrated on seeds, generality, heldout and blind
+    batch A with scope as evidence: blind batch B all facts 228/271 (0.841), accepted 172/182
+    (0.945, recall 0.587); real pages all 66/66, accepted 24/24 (recall 0.348)."""
+    results = evaluate_folder(TESTS / "blind" / "batch_b", TESTS / "blind" / "batch_b")
     right, accepted, _ = _accepted(results)
     all_right = sum(len(r.matched) for r, _ in results)
     all_facts = sum(r.extracted for r, _ in results)
-    assert right / accepted >= 0.90
-    assert right / accepted > all_right / all_facts + 0.1, "confidence must separate right from wrong"
+    assert right / accepted >= 0.93
+    assert right / accepted > all_right / all_facts + 0.08, "confidence must separate right from wrong"
     bands = reliability_table(results)
     low, high = bands[0], bands[-1]
-    assert low.precision < 0.5 < 0.85 < high.precision
+    assert low.precision < 0.5 < 0.9 < high.precision
+    real = evaluate_folder(TESTS / "real", TESTS / "real")
+    right, accepted, _ = _accepted(real)
+    assert accepted and right / accepted >= 0.95
 
 
 def test_evaluate_prints_the_reliability_table_and_accepted_precision_and_recall():
