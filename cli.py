@@ -377,7 +377,7 @@ def _ratio(part: int, whole: int) -> str:
 
 @main.command()
 @click.option("--dimensions", default=None, metavar="A,B,...",
-              help="Evidence dimensions, most telling first (default: agreement,scope,rule,category). Names: agreement, method, "
+              help="Evidence dimensions, most telling first (default: agreement,scope,rule). Names: agreement, method, "
                    "rule, period, category, or an evidence prefix such as scope or frame.")
 @click.option("--prior-strength", type=click.FloatRange(min=0), default=None,
               help="Pseudo-facts a bin's parent counts for (default 10).")

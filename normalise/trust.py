@@ -56,7 +56,7 @@ TARGET_PRECISION = 0.95
 #: How many facts' worth of weight a bin's parent has in the bin's probability.
 DEFAULT_PRIOR_STRENGTH = 10.0
 #: The dimensions a new calibration uses, most telling first.
-DEFAULT_DIMENSIONS = ("agreement", "scope", "rule", "category")
+DEFAULT_DIMENSIONS = ("agreement", "scope", "rule")
 #: Lower edges of the reliability table's confidence bands (the last band includes 1.0).
 BAND_EDGES = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
 #: Decimals a confidence is stored with, rounded down (it never claims more than the calibration
