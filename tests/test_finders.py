@@ -867,3 +867,16 @@ def test_childrens_stage_1_complaints_in_a_council_wide_report(text_report):
     assert value_of(extraction, "complaints_in_timescale", stage="stage1") == 72
     assert value_of(extraction, "complaints_by_complainant", category="child_or_young_person") == 17
     assert not facts_of(extraction, "complaints_received")  # the 148 are adults'
+
+
+def test_two_sentences_ending_with_a_colon_are_a_paragraph_not_a_heading(text_report):
+    extraction = text_report("4.2 During the year 190 Stage 1 complaints were responded to. Response times were:\n\n"
+                             "Within 10 working days\t111\nOutside timescale\t27\n")
+    assert value_of(extraction, "complaints_responded", stage="stage1") == 190
+    assert value_of(extraction, "complaints_by_response_time", category="within_10_days") == 111
+
+
+def test_complaints_concluded_in_the_year_are_complaints_responded_to(text_report):
+    extraction = text_report("166 Stage 1 complaints were concluded during the year.")
+    assert value_of(extraction, "complaints_responded", stage="stage1") == 166
+    assert not facts_of(extraction, "complaints_received")

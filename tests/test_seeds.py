@@ -54,6 +54,10 @@ KNOWN_EXTRAS = {
     ("003_ced6d74cb9ed2c53", "complaints_responded", "stage3", 1):
         "'One Stage Three Panel was completed in 2023/24': a stage 3 review concluded in the year is a "
         "complaint responded to at stage 3 (the measure added on 2026-12-06); the gold did not add it.",
+    ("002_b2d53a85b4a9d071", "complaints_responded", "stage2", 3):
+        "'3 of the 6 were taken to a full stage 2 investigation, and all 3 concluded with an outcome': the "
+        "contract's complaints_responded counts complaints 'concluded in the year'; the Cheshire West gold "
+        "predates the measure and was not revised (only 003 and 004 were).",
     ("004_0f72ccf6eb1b7efb", "complaints_responded", None, 9):
         "'9 complaints were responded to in the reporting period': the gold treats it as the footnote of "
         "section 2's stage 1 column and makes no fact; the sentence names no stage, so we keep it as the "

@@ -238,6 +238,9 @@ def _looks_like_heading(text: str) -> bool:
         return False  # a sentence; '4.1 All 212 complaints were considered at stage 1.' too
     if re.match(r"^[\d,.%]+\s+[a-z]", text):
         return False  # '5 complaints were considered' is a sentence
+    stop = re.search(r"[a-z0-9)]\.\s+[A-Z]", text)
+    if stop and re.search(r"\b(?:were|was|is|are|has|have|had)\b", text[:stop.start()]):
+        return False  # two sentences: '190 complaints were responded to. Response times were:'
     if re.search(r"(?::|\s[–—-])\s*[£$]?\d[\d,]*(?:\.\d+)?%?(?:\s|$)", text):
         return False  # 'Compliments: 187 (2023/24: 203)', 'Parent/carer – 128': a figure, not a title
     first = text.lstrip("(").strip()[:1]
