@@ -880,3 +880,12 @@ def test_complaints_concluded_in_the_year_are_complaints_responded_to(text_repor
     extraction = text_report("166 Stage 1 complaints were concluded during the year.")
     assert value_of(extraction, "complaints_responded", stage="stage1") == 166
     assert not facts_of(extraction, "complaints_received")
+
+
+def test_figures_given_respectively_answer_the_figures_before_them_in_order(text_report):
+    extraction = text_report("Adult social care received 148 statutory complaints and children's social care 96 "
+                             "Stage 1 complaints, against 88 and 112 respectively in 2020/21.",
+                             title="Annual complaints report 2021-22: all council services", year="2021-22")
+    assert value_of(extraction, "complaints_received", stage="stage1", period="2021-22") == 96
+    assert value_of(extraction, "complaints_received", stage="stage1", period="2020-21") == 112
+    assert {a.value for a in extraction.set_aside} >= {148, 88}  # the adults' figures, set aside

@@ -64,6 +64,24 @@ def _same_figures(made: list[Candidate], total: list[Candidate]) -> bool:
     return bool(made) and all((c.measure, c.stage, c.category, c.period) in keys for c in made)
 
 
+def respectively(s: Sentence, figures: list[Figure]) -> dict[int, int]:
+    """'148 ... and 96 ..., against 88 and 112 respectively': each figure of the group before
+    'respectively' answers the figure in the same place among as many figures before it."""
+    marker = re.search(r"\brespectively\b", s.text)
+    if marker is None:
+        return {}
+    before = [i for i, f in enumerate(figures) if f.span_end <= marker.start()]
+    if not before or not re.fullmatch(r"\s*(?:(?:in|for|during)\s+\S+\s*)?", s.text[figures[before[-1]].span_end:marker.start()]):
+        return {}
+    group = [before[-1]]
+    while group[0] > 0 and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s.text[figures[group[0] - 1].span_end:figures[group[0]].start]):
+        group.insert(0, group[0] - 1)
+    first = group[0] - len(group)
+    if len(group) < 2 or first < 0:
+        return {}
+    return {member: first + k for k, member in enumerate(group)}
+
+
 class SentenceReader:
     def __init__(self, sentence: Sentence, carried: SentenceReading | None, paragraph_scope: Scope | None = None):
         self.s = sentence
@@ -84,6 +102,8 @@ class SentenceReader:
         previous_fact: SentenceReading | None = None  # '(2021/22: 84%)' after a target is last year's fact
         claimed: set[int] = set()
         total: tuple[Figure, list[Candidate]] | None = None
+        respective = respectively(s, figures)
+        readings: dict[int, tuple[SentenceReading, Scope]] = {}
         for index, figure in enumerate(figures):
             effect = effects.get(index, Effects())
             if effect.not_a_value:
@@ -99,11 +119,22 @@ class SentenceReader:
             right_clause = s.clause_end(figure.end, right_end)
             window = Window(left_start, s.clause_start(left_start, figure.start), figure.end, right_clause, right_end)
             compared = previous_fact if effect.reading == "previous_fact" else previous
+            if respective.get(index) in readings:
+                # 'children's social care 96 ..., against 88 and 112 respectively in 2020/21': the same
+                # things as the figures they answer, in order, in the year named
+                like, scope = readings[respective[index]]
+                period = read_period(s, figure, window, claimed, first_start)
+                if period is not None:
+                    reading = SentenceReading(replace(like.reading, qualifiers=set(like.reading.qualifiers)), period,
+                                              inherited=True, frames=["respectively"])
+                    found.extend(self.candidates(figure, reading, effect, scope))
+                continue
             scope = figure_scope(s, figure, window, self.paragraph_scope)
             reading = self.read(figure, window, effect, compared, claimed, first_start,
                                 parallel=self._parallel(figures, index), narrower=scope.where == "words")
             if reading is None:
                 continue
+            readings[index] = (reading, scope)
             made = self.candidates(figure, reading, effect, scope)
             if total is not None and _list_colon(s.text[total[0].span_end:figure.start]) and _same_figures(made, total[1]):
                 continue  # 'made 12 decisions: 7 were closed ...': a part of the total, with no measure of its own
