@@ -889,3 +889,13 @@ def test_figures_given_respectively_answer_the_figures_before_them_in_order(text
     assert value_of(extraction, "complaints_received", stage="stage1", period="2021-22") == 96
     assert value_of(extraction, "complaints_received", stage="stage1", period="2020-21") == 112
     assert {a.value for a in extraction.set_aside} >= {148, 88}  # the adults' figures, set aside
+
+
+def test_a_comparison_with_last_year_keeps_who_and_the_year_before_is_last_year(text_report):
+    extraction = text_report("Children and young people made 38 of the Stage 1 complaints, compared to 29 last year. "
+                             "Overall 78% of Stage 1 complaints were answered within 20 working days, up from 73% the "
+                             "year before. This report compares the figures with the two previous years.",
+                             year="2022-23")
+    assert value_of(extraction, "complaints_by_complainant", category="child_or_young_person", period="2021-22") == 29
+    assert value_of(extraction, "complaints_in_timescale", period="2021-22") == 73
+    assert not facts_of(extraction, "complaints_received")

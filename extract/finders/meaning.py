@@ -54,8 +54,9 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
         right_limit = closing if closing >= 0 else w.fig_end
     right_bases = [c for c in s.cues if c.kind == "base" and w.fig_end <= c.start < right_limit]
     aside = s.lexicon.marker("aside_before")
-    left_bases = [c for c in s.cues_in(_own_words_from(s, figure, w), figure.start, "base")
-                  if not aside.search(s.text[:c.start])]
+    # ('38 of the Stage 1 complaints, compared to 29 last year': the words before 'compared' are the 38's)
+    own_from = max(_own_words_from(s, figure, w), compare_from or 0)
+    left_bases = [c for c in s.cues_in(own_from, figure.start, "base") if not aside.search(s.text[:c.start])]
     sentence_bases = [c for c in s.cues if c.kind == "base" and c.end <= figure.start]
     opening = _opening_total_base(s, figure)
     predicate = re.compile(r"\d[\d,]*\s+(?:were|was|are|is)\s+(?:all\s+)?$")
