@@ -899,3 +899,12 @@ def test_a_comparison_with_last_year_keeps_who_and_the_year_before_is_last_year(
     assert value_of(extraction, "complaints_by_complainant", category="child_or_young_person", period="2021-22") == 29
     assert value_of(extraction, "complaints_in_timescale", period="2021-22") == 73
     assert not facts_of(extraction, "complaints_received")
+
+
+def test_services_named_with_a_bracketed_area_or_as_the_subject_of_complaints(text_report):
+    extraction = text_report("Officers advised that Family Help (North) had received 23 complaints and Family Help "
+                             "(South) 18. The Children in Care service was the subject of 30 complaints.")
+    assert {(f.category_raw, f.value) for f in facts_of(extraction, "complaints_by_service")} >= {
+        ("Family Help (North)", 23), ("Family Help (South)", 18)}
+    assert value_of(extraction, "complaints_by_service", value=30) == 30
+    assert not facts_of(extraction, "complaints_received")

@@ -150,7 +150,8 @@ def named_before(s: Sentence, figure: Figure, left_start: int) -> list[tuple[int
     words = s.lexicon.marker("service_trailing_words").sub("", left[cut + 1:].rstrip(" (")).split()
     run: list[str] = []
     for word in reversed(words):
-        if word[:1].isupper() or word.lower() in joiners or (run and word.startswith("(")):
+        if word[:1].isupper() or word.lower() in joiners or (run and word.startswith("(")) \
+                or re.fullmatch(r"\([A-Z][\w'’-]*\)", word):  # 'Family Help (North)'
             run.insert(0, word)
         elif word.endswith(")") and "(" not in word:  # the end of '(leaving care)'
             run.insert(0, word)
