@@ -908,3 +908,13 @@ def test_services_named_with_a_bracketed_area_or_as_the_subject_of_complaints(te
         ("Family Help (North)", 23), ("Family Help (South)", 18)}
     assert value_of(extraction, "complaints_by_service", value=30) == 30
     assert not facts_of(extraction, "complaints_received")
+
+
+def test_a_figure_for_two_stages_together_has_no_stage_of_its_own(text_report):
+    extraction = text_report("We paid £3,450 in time and trouble payments following 9 stage 1 and stage 2 complaints. "
+                             "The Child Protection and Court Teams received the most stage 1 complaints (42).",
+                             year="2018-19")
+    assert value_of(extraction, "remedy_payments_gbp") == 3450
+    assert not facts_of(extraction, "complaints_received")
+    assert not facts_of(extraction, "complaints_in_timescale")  # 'time and trouble' is no timescale
+    assert value_of(extraction, "complaints_by_service", stage="stage1") == 42
