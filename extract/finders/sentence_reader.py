@@ -240,9 +240,10 @@ class SentenceReader:
                 s.lexicon.marker("about_a_subset").match(s.text, w.fig_end, w.right_clause):
             reading.qualifiers.add("part")  # '21 complaints were about a disabled child': some of them, by subject
         reading.stage = effect.stage or read_stage(s, figure, w)
-        named = {c.value for c in s.cues_in(w.fig_end, w.right_clause, "stage")
-                 if not s.lexicon.marker("clause_break").search(s.text, w.fig_end, c.start)}
-        if effect.stage is None and len(named) > 1 and re.match(r"\s*stage", s.text[w.fig_end:], re.IGNORECASE):
+        named = s.cues_in(w.fig_end, w.right_clause, "stage")
+        if (effect.stage is None and len(named) > 1 and named[0].value != named[1].value
+                and re.match(r"\s*stage", s.text[w.fig_end:], re.IGNORECASE)
+                and re.fullmatch(r"\s*(?:,|and|or|&|/)\s*", s.text[named[0].end:named[1].start])):
             reading.qualifiers.add("part")  # '9 stage 1 and stage 2 complaints': two stages together, no one's figure
         if reading.stage is None and comparison:
             reading.stage = previous.reading.stage
