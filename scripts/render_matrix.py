@@ -220,6 +220,8 @@ def to_docx(structure: Structure, path: Path, look: Look) -> None:
             _runs(paragraph, block.text)
         elif block.kind == "break":
             document.add_page_break()
+        elif block.kind == "contents":
+            _docx_contents(document, block, text_width)
         elif block.kind == "table":
             if n == split_at:
                 _push_to_page_foot(document, block, height)
@@ -242,6 +244,22 @@ def _runs(paragraph, text: str) -> None:
             paragraph.add_run().add_tab()
         if part:
             paragraph.add_run(part)
+
+
+def _docx_contents(document, block: Block, text_width: float) -> None:
+    """A table of contents as Word makes one: 'TOC 1' paragraphs, the page number at a right
+    tab stop with leader dots."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.shared import Pt
+
+    document.add_paragraph(block.text, style="TOC Heading")
+    if "TOC 1" not in [s.name for s in document.styles]:
+        document.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH).base_style = document.styles["Normal"]
+    for title, page in block.rows:
+        paragraph = document.add_paragraph(style="TOC 1")
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Pt(text_width - 2), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        _runs(paragraph, f"{title.text}\t{page.text}" if page.text else title.text)
 
 
 def _page_number_footer(paragraph) -> None:
@@ -300,16 +318,29 @@ class _ListNumbering:
         ppr.get_or_add_numPr().get_or_add_ilvl().val = 0
 
 
+CHAR_WIDTH = 5.4  # points per character of 9 pt Arial, on average
+CELL_PADDING = 12.0
+
+
 def _column_widths(block: Block, text_width: float) -> list[float]:
-    """Widths by the length of each column's text: labels get room, figures little."""
+    """Widths as Word's autofit makes them: every column at least as wide as its longest word
+    (no word is broken), the rest shared by the length of each column's text."""
     width = len(block.rows[0])
-    lengths = []
+    longest_word, longest_text = [], []
     for j in range(width):
         texts = [row[j].text for row in block.rows if row[j].colspan == 1]
-        longest = max((len(t) for t in texts), default=4)
-        lengths.append(min(max(longest, 6), 60))
-    total = sum(lengths)
-    return [text_width * n / total for n in lengths]
+        longest_word.append(max((len(w) for t in texts for w in t.split()), default=2) * CHAR_WIDTH + CELL_PADDING)
+        longest_text.append(max((len(t) for t in texts), default=2) * CHAR_WIDTH + CELL_PADDING)
+    if sum(longest_text) <= text_width:
+        spare = text_width - sum(longest_text)
+        return [w + spare / width for w in longest_text]
+    floor = [min(w, text_width / width * 2) for w in longest_word]  # a very long word may still wrap
+    spare = max(0.0, text_width - sum(floor))
+    stretch = [max(0.0, t - f) for t, f in zip(longest_text, floor)]
+    total = sum(stretch) or 1.0
+    widths = [f + spare * s / total for f, s in zip(floor, stretch)]
+    scale = min(1.0, text_width / sum(widths))
+    return [w * scale for w in widths]
 
 
 def _docx_table(document, block: Block, look: Look, text_width: float) -> None:
@@ -420,6 +451,9 @@ def to_html(structure: Structure, path: Path, look: Look, site: str = "www.counc
             body.append(f"<li>{_inline(block.text)}</li>")
         elif block.kind == "break":
             body.append('<div style="break-after: page"></div>')
+        elif block.kind == "contents":
+            entries = "".join(f'<li><a href="#section-{k}">{_inline(r[0].text)}</a></li>' for k, r in enumerate(block.rows))
+            body.append(f'<nav class="contents" aria-label="Contents"><h2>{_inline(block.text)}</h2><ul>{entries}</ul></nav>')
         elif block.kind == "table":
             body.append(_html_table(block))
     if open_list:
@@ -514,6 +548,8 @@ def to_markdown(structure: Structure) -> str:
             out += [f"{marker} {_md(block.text)}", ""]
         elif block.kind == "break":
             out += ["\\newpage", ""]
+        elif block.kind == "contents":
+            out += [f"## {_md(block.text)}", ""] + [f"- {_md(r[0].text)}" for r in block.rows] + [""]
         elif block.kind == "table":
             out += _md_table(block) + [""]
         previous = block

@@ -41,7 +41,8 @@ class Cell:
 
 @dataclass
 class Block:
-    """One block of a report. `kind` is heading, paragraph, item, table or break."""
+    """One block of a report. `kind` is heading, paragraph, item, table, contents (its entries
+    in `rows`: title and page) or break."""
 
     kind: str
     text: str = ""
@@ -81,7 +82,7 @@ TRAILING_PAGE_RE = re.compile(r"[\s|]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4
 RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|[━─═]{3,})\s*$")
 BULLET_RE = re.compile(r"^\s*(?P<marker>[-•·*▪◦‣●○\uf0b7\uf0a7–])\s+(?P<text>\S.*)$")
 NUMBER_MARKER_RE = re.compile(r"^\s*(?P<marker>\(?\d{1,2}[.)]|\(?[a-z][.)]|\d+(?:\.\d+)+\.?|Q\d+\.)\s+(?P<text>\S.*)$")
-SECTION_HEAD_RE = re.compile(r"^\s*(?P<marker>\d{1,2}(?:\.\d+)*\.?)\s+(?P<text>[A-Z(].*)$")
+SECTION_HEAD_RE = re.compile(r"^\s*(?P<marker>\d{1,2}(?:\.\d+)*\.?|Q\d+\.)\s+(?P<text>[A-Z(].*)$")
 BARE_SECTION_RE = re.compile(r"^(?P<marker>\d{1,2})\s{2,}(?P<text>[A-Z].*)$")  # '2   Volumes'
 ALIGNED_RE = re.compile(r"\S {3,}\S")  # 'MP enquiries:     46': a label and a value set apart
 MARKER_CELL_RE = re.compile(r"^\s*(?:[-•·*▪◦‣●○\uf0b7\uf0a7–]|\(?\d{1,2}[.)]|\d+(?:\.\d+)+\.?|Q\d+\.)\s*$")
@@ -138,8 +139,8 @@ def furniture(lines: list[str]) -> tuple[set[int], list[str]]:
         if PAGE_NUMBER_RE.match(line) or "\f" in line and not line.replace("\f", "").strip():
             drop.add(i)
             continue
-        if "\t" in line and not re.search(r"page\s*\d", line, re.I):
-            continue  # a table row, not a running header
+        if "\t" in TRAILING_PAGE_RE.sub("", line).strip() and not re.search(r"page\s*\d", line, re.I):
+            continue  # a table row, not a running header ('Annual Report 2022/23<TAB>3' is one)
         key = re.sub(r"\s+", " ", TRAILING_PAGE_RE.sub("", line.replace("\t", " "))).strip()
         words = re.findall(r"[A-Za-z]{2,}", key)
         if len(key) >= 15 and len(words) >= 2 and not PIPE_ROW_RE.match(line) and not BOX_LINE_RE.match(line):
@@ -474,6 +475,32 @@ class _Region:
     block: Block
 
 
+CONTENTS_TITLE_RE = re.compile(r"^\W*(?:table\s+of\s+)?contents\W*$", re.I)
+CONTENTS_ENTRY_RE = re.compile(
+    r"^\s*(?P<title>(?:(?:section\s+)?\d{1,2}[.:]?\s*)?\S.*?)\s*(?:(?:\.\s?){3,}|\t|\s{2,})\s*(?P<page>\d{1,3})\s*$"
+    r"|^\s*(?P<bare>\d{1,2}\.\s+\S.{0,80})$", re.I)
+
+
+def contents(lines: list[str], start: int) -> _Region | None:
+    """A 'Contents' title and its entries ('3. Stage 1 complaints ........ 4', '3.<TAB>Stage 1
+    complaints<TAB>4', or numbered titles without pages on a web page)."""
+    j = start + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    rows = []
+    while j < len(lines) and lines[j].strip():
+        match = CONTENTS_ENTRY_RE.match(lines[j].replace("\t", "  ", 1) if re.match(r"^\s*\d{1,2}\.\t", lines[j])
+                                        else lines[j])
+        if not match:
+            break
+        title = plain((match.group("title") or match.group("bare")).replace("\t", " "))
+        rows.append([Cell(title), Cell(match.group("page") or "")])
+        j += 1
+    if len(rows) < 3:
+        return None
+    return _Region(start, j, Block("contents", text=plain(MD_HEADING_RE.sub(r"\g<text>", lines[start])), rows=rows))
+
+
 def find_tables(lines: list[str], dropped: set[int]) -> list[_Region]:
     regions: list[_Region] = []
     i = 0
@@ -483,6 +510,12 @@ def find_tables(lines: list[str], dropped: set[int]) -> list[_Region]:
         if i in dropped:
             i += 1
             continue
+        if CONTENTS_TITLE_RE.match(plain(MD_HEADING_RE.sub(r"\g<text>", line))):
+            region = contents(lines, i)
+            if region:
+                regions.append(region)
+                i = region.end
+                continue
         if BOX_LINE_RE.match(line) and ("│" in line or "┌" in line or "┏" in line or "╔" in line):
             j = i
             while j < n and (BOX_LINE_RE.match(lines[j]) and not RULE_RE.match(lines[j].replace("┌", "─"))
@@ -534,7 +567,8 @@ def find_tables(lines: list[str], dropped: set[int]) -> list[_Region]:
                 cells = [c for c in tab_cells(lines[j])]
                 if all(SEPARATOR_CELL_RE.match(c) or set(c.strip()) <= {"-", "="} for c in cells):
                     pass
-                elif rows and not cells[0].strip() and not any(is_figure(c) for c in cells if c.strip()):
+                elif rows and not lines[j - 1].strip() and not cells[0].strip() and not any(
+                        is_figure(c) or is_period(c) for c in cells if c.strip()):
                     # cell text that ran on (over a page break) below its row
                     rows[-1] = [Cell(f"{a.text} {plain(b)}".strip(), a.bold, a.italic) for a, b in
                                 zip(rows[-1] + [Cell("")] * (len(cells) - len(rows[-1])), cells)]
@@ -595,7 +629,7 @@ def _is_heading(text: str, next_line: str | None) -> bool:
         return False
     if re.search(r"[.,;:]$", text) or words[-1].lower() in FUNCTION_WORDS or text[:1].islower():
         return False
-    if re.search(r"(?::|\s[–—-])\s*[£$]?\d", text) or re.search(r"\.{4,}", text):
+    if re.search(r"(?::|\s[–—-])\s*[£$]?\d[\d,.]*%?(?:\s|$)", text) or re.search(r"\.{4,}", text):
         return False  # 'Compliments: 187', 'Parent/carer – 128': a figure, not a title
     if not re.search(r"[A-Za-z]{3}", text) or not re.match(r"[\w(‘'\"]", text):
         return False  # '*multi-service complaint': a footnote
@@ -727,8 +761,8 @@ def _line_block(line: str, nxt: str | None, lines: list[str], i: int) -> tuple[B
 def _stands_alone(lines: list[str], i: int) -> bool:
     """A title line: the line after it is blank or a longer line of text (not a figure)."""
     after = lines[i + 1] if i + 1 < len(lines) else ""
-    if not after.strip():
-        return True
+    if not after.strip() or "\t" in after or PIPE_ROW_RE.match(after) or BOX_LINE_RE.match(after):
+        return True  # a title over a blank line or a table
     return len(after.split()) > len(lines[i].split()) + 3 or bool(MD_HEADING_RE.match(after))
 
 
@@ -787,6 +821,8 @@ def describe(structure: Structure) -> str:
             out.append(f"   {block.number or '•'} {block.text}")
         elif block.kind == "break":
             out.append("[page break]")
+        elif block.kind == "contents":
+            out.append(f"[contents] {block.text}: " + "; ".join(f"{r[0].text} {r[1].text}".strip() for r in block.rows))
         else:
             out.append(("[caption] " if block.caption else "") + block.text)
     if structure.running:

@@ -67,6 +67,7 @@ def block_contexts(doc: Document, lexicon: Lexicon, document_period: str | None)
         if isinstance(block, Table) and block.caption:
             # a reader that found the table's caption (above or below it) gives it as the nearest heading
             heading, block_trail = block.caption, (trail + [block.caption])[-3:]
+            trail = block_trail  # and, as a caption printed as a line of its own did, heads what follows
         ctx = BlockContext(document_period=document_period, heading=heading, trail=block_trail)
         if heading:
             ctx.heading_info = lexicon.label(heading)

@@ -121,9 +121,14 @@ def _cell(tag: Tag) -> Cell:
 
 def _table(table: Tag, builder: BlockBuilder) -> None:
     caption = table.find("caption")
-    if caption is not None:
-        builder.heading(_text(caption), level=4)
+    caption_text = None
+    if caption is not None and caption.find_parent("table") is table:
+        caption_text = _text(caption)  # the table's own title, above or below it as CSS puts it
         caption.extract()
+    elif table.parent is not None and table.parent.name == "figure" and table.parent.find("figcaption"):
+        figcaption = table.parent.find("figcaption")
+        caption_text = _text(figcaption)
+        figcaption.extract()
     rows: list[list[Cell]] = []
     spans: dict[int, tuple[int, Cell]] = {}  # column -> (rows left, cell) for rowspans
     for tr in table.find_all("tr"):
@@ -149,7 +154,7 @@ def _table(table: Tag, builder: BlockBuilder) -> None:
                     spans[column + offset] = (rowspan - 1, cell)
             column += colspan
         rows.append(row)
-    builder.table(rows, source_text=table.get_text("\t", strip=True))
+    builder.table(rows, source_text=table.get_text("\t", strip=True), caption=caption_text)
 
 
 def _int(value) -> int:

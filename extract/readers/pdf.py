@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,11 @@ class PdfSettings(BaseModel):
     heading_size_step: float = Field(1.5, description="a line this many points larger than body text is a heading")
     max_pages: int = Field(2000, description="pages beyond this are not read (a warning says so)")
     max_header_lines: int = Field(2, description="lines of column titles read above a borderless table")
+    gutter_zone: tuple[float, float] = Field(
+        (0.3, 0.7), description="share of the page width where the gap between two columns of text is looked for")
+    min_gutter: float = Field(8.0, description="a gap between columns of text at least this wide (pt)")
+    gutter_crossings: float = Field(0.02, description="share of a page's words that may cross the gap (a title over both columns)")
+    min_column_prose_lines: int = Field(4, description="lines of five words or more each column needs: a borderless table is not two columns")
 
     @classmethod
     def resolve(cls, value: "PdfSettings | dict | None") -> "PdfSettings":
@@ -76,6 +82,7 @@ class Line:
     size: float
     bold: bool
     italic: bool
+    column: int = 0  # on a page of two columns: 0 left, 1 right, -1 across both
 
     @property
     def text(self) -> str:
@@ -100,12 +107,14 @@ class PageTable:
     header_rows: int = 1
     continued: bool = False
     borderless: bool = False
+    column: int = 0
 
 
 @dataclass
 class PageContent:
     number: int
     height: float
+    gutter: float | None = None  # the x of the gap between two columns of text, if the page has two
     lines: list[Line] = field(default_factory=list)
     tables: list[PageTable] = field(default_factory=list)
 
@@ -189,12 +198,94 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
         {key: word[key] for key in WORD_KEYS}  # only what later steps use: memory stays small on long reports
         for word in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
     ]
-    lines = _lines(words, page.page_number, settings)
-    outside = [line for line in lines if not any(_inside(line, t.bbox) for t in ruled)]
-    borderless, remaining = borderless_tables(outside, page.page_number, settings)
-    content.tables = sorted(ruled + borderless, key=lambda t: t.bbox[1])
-    content.lines = remaining
+    loose = [w for w in words if not any(_word_inside(w, t.bbox) for t in ruled)]
+    content.gutter = column_gutter(loose, float(page.width), settings)
+    tables, lines = list(ruled), []
+    for column, column_words in _split_columns(words, content.gutter):
+        column_lines = _lines(column_words, page.page_number, settings, column)
+        outside = [line for line in column_lines if not any(_inside(line, t.bbox) for t in ruled)]
+        borderless, remaining = borderless_tables(outside, page.page_number, settings)
+        for table in borderless:
+            table.column = column
+        tables += borderless
+        lines += remaining
+    for table in ruled:
+        table.column = _column_of(table.bbox[0], table.bbox[2], content.gutter)
+    content.tables = sorted(tables, key=lambda t: _reading_key(t.bbox[1], t.column, _spans(content, tables, lines)))
+    content.lines = lines
     return content
+
+
+# -- two columns of text -------------------------------------------------------------------------
+
+def column_gutter(words: list[dict], width: float, settings: PdfSettings) -> float | None:
+    """The x of a vertical gap that runs down the middle of the page between two columns of
+    text, or None for a page of one column. A borderless table has gaps too, so each side must
+    hold lines of prose."""
+    if len(words) < 4 * settings.min_column_prose_lines:
+        return None
+    low, high = (int(width * share) for share in settings.gutter_zone)
+    covered = [0] * (high - low + 1)
+    for word in words:
+        for x in range(max(low, int(word["x0"])), min(high, int(word["x1"])) + 1):
+            covered[x - low] += 1
+    allowed = settings.gutter_crossings * len(words)
+    best, run_start = None, None
+    for offset, count in enumerate(covered + [allowed + 1]):
+        if count <= allowed:
+            run_start = offset if run_start is None else run_start
+            continue
+        if run_start is not None and offset - run_start >= settings.min_gutter:
+            if best is None or offset - run_start > best[1] - best[0]:
+                best = (run_start, offset)
+        run_start = None
+    if best is None:
+        return None
+    gutter = low + (best[0] + best[1]) / 2
+    sides = ([w for w in words if w["x1"] <= gutter], [w for w in words if w["x0"] >= gutter])
+    for side in sides:
+        rows: Counter[int] = Counter(round(w["top"] / 3) for w in side if re.search(r"[A-Za-z]{2}", w["text"]))
+        if sum(1 for n in rows.values() if n >= 5) < settings.min_column_prose_lines:
+            return None
+    return gutter
+
+
+def _split_columns(words: list[dict], gutter: float | None) -> list[tuple[int, list[dict]]]:
+    if gutter is None:
+        return [(0, words)]
+    left = [w for w in words if w["x1"] <= gutter]
+    right = [w for w in words if w["x0"] >= gutter]
+    across = [w for w in words if w["x0"] < gutter < w["x1"]]
+    return [(0, left), (1, right)] + ([(-1, across)] if across else [])
+
+
+def _column_of(x0: float, x1: float, gutter: float | None) -> int:
+    if gutter is None:
+        return 0
+    return 0 if x1 <= gutter + 2 else 1 if x0 >= gutter - 2 else -1
+
+
+def _word_inside(word: dict, bbox) -> bool:
+    x0, top, x1, bottom = bbox
+    middle = (word["top"] + word["bottom"]) / 2
+    return top - 1 <= middle <= bottom + 1 and word["x0"] >= x0 - 2 and word["x1"] <= x1 + 2
+
+
+def _spans(content: PageContent, tables: list[PageTable], lines: list[Line]) -> list[float] | None:
+    """The tops of what runs across both columns: they start a new band of the page (None on
+    a page of one column)."""
+    if content.gutter is None:
+        return None
+    return sorted([t.bbox[1] for t in tables if t.column == -1] + [l.top for l in lines if l.column == -1])
+
+
+def _reading_key(top: float, column: int, spans: list[float] | None) -> tuple[float, int, float]:
+    """Reading order on a page of two columns: band by band (a title across both columns
+    starts a band), the left column before the right one, then top to bottom."""
+    if spans is None:
+        return (0.0, 0, top)
+    band = float(bisect_left(spans, top))
+    return (band + 0.5, 0, top) if column == -1 else (band, column, top)
 
 
 def _styled_cell(text: str | None, bbox, chars: list[dict]) -> Cell:
@@ -223,7 +314,7 @@ def _inside(line: Line, bbox) -> bool:
     return top - 1 <= middle <= bottom + 1 and line.x0 >= x0 - 2 and line.x1 <= x1 + 2
 
 
-def _lines(words: list[dict], page: int, settings: PdfSettings) -> list[Line]:
+def _lines(words: list[dict], page: int, settings: PdfSettings, column: int = 0) -> list[Line]:
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= settings.line_tolerance:
@@ -240,7 +331,7 @@ def _lines(words: list[dict], page: int, settings: PdfSettings) -> list[Line]:
                 page=page, top=min(w["top"] for w in row), bottom=max(w["bottom"] for w in row),
                 x0=row[0]["x0"], x1=row[-1]["x1"], words=row, size=statistics.median(sizes),
                 bold=all(_is_bold(f) for f in fonts),
-                italic=all(_is_italic(f) for f in fonts),
+                italic=all(_is_italic(f) for f in fonts), column=column,
             )
         )
     return lines
@@ -469,7 +560,9 @@ def _join_continued_tables(pages: list[PageContent]) -> None:
 # -- blocks ----------------------------------------------------------------------------------------
 
 def _emit_page(page: PageContent, builder: BlockBuilder, settings: PdfSettings) -> None:
-    items: list[tuple[float, object]] = [(l.top, l) for l in page.lines] + [(t.bbox[1], t) for t in page.tables]
+    spans = _spans(page, page.tables, page.lines)
+    items = [(_reading_key(l.top, l.column, spans), l) for l in page.lines] + [
+        (_reading_key(t.bbox[1], t.column, spans), t) for t in page.tables]
     body_size = statistics.median([l.size for l in page.lines]) if page.lines else 10.0
     pending: list[Line] = []
 

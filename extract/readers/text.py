@@ -18,6 +18,8 @@ from extract.readers.common import (
     cell_from_markup,
     chart_from_rows,
     finish,
+    inline_pairs,
+    is_contents_line,
     is_separator_row,
     looks_numeric,
     source_for,
@@ -36,10 +38,8 @@ PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 # a page number left by the export: '- 3 -', 'Page 3', 'Page 3 of 12' (a bare '3' may be a cell)
 PAGE_NUMBER_LINE_RE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$", re.IGNORECASE)
 # a contents entry: '4. Stage 1 complaints ........ 4'
-CONTENTS_LINE_RE = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}\s*$|…+\s*\d{1,3}\s*$")
 BARE_FIGURE_RE = re.compile(r"[£$]?\d[\d,]*(?:\.\d+)?%?")
 MAX_INFOGRAPHIC_LABEL_WORDS = 8
-INLINE_PAIR_RE = re.compile(r"(?P<label>[A-Za-z][^|·•\d]*?)\s*:?\s+(?P<value>\d[\d,]*(?:\.\d+)?%?)")
 TRAILING_PAGE_NUMBER_RE = re.compile(r"[\s|]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 MIN_RUNNING_LINE_CHARS = 15
 
@@ -96,17 +96,6 @@ def _is_infographic_label(text: str) -> bool:
             and not SECTION_NUMBER_RE.match(text) and not PIPE_ROW_RE.match(text))
 
 
-def _inline_pairs(line: str) -> list[tuple[str, str]] | None:
-    """'Online form 61 | Email 47 | Telephone 24': three or more label-figure pairs on one line."""
-    parts = [part.strip() for part in re.split(r"\s[|·•]\s", line)]
-    if len(parts) < 3:
-        return None
-    pairs = [INLINE_PAIR_RE.fullmatch(part) for part in parts]
-    if not all(pairs):
-        return None
-    return [(m.group("label"), m.group("value")) for m in pairs]
-
-
 def running_lines(lines: list[str]) -> set[int]:
     """Indexes of running headers and footers: a line of words (not a table row) that recurs on
     three or more pages, with or without its page number ('Annual Report 2022/23   3')."""
@@ -138,7 +127,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         if i in furniture:
             i += 1  # a paragraph or table may go on after the page break
             continue
-        pairs = _inline_pairs(line)
+        pairs = inline_pairs(line)
         if pairs:
             flush()  # 'Online form 61 | Email 47 | Telephone 24': a table on one line
             builder.table([[Cell(text=label), Cell(text=value)] for label, value in pairs], source_text=line, line=i + 1)
@@ -154,7 +143,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             flush()
             i = _read_table_region(lines, i, builder)
             continue
-        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line) or CONTENTS_LINE_RE.search(line):
+        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line) or is_contents_line(line):
             flush()
             i += 1
             continue
