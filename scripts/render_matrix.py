@@ -170,8 +170,7 @@ BODY_FONT = "Arial"  # LibreOffice prints it with Liberation Sans, as councils' 
 def to_docx(structure: Structure, path: Path, look: Look) -> None:
     """A Word document as a council officer would make it, with Word's own styles."""
     from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
+    from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -189,12 +188,9 @@ def to_docx(structure: Structure, path: Path, look: Look) -> None:
     section.page_width, section.page_height = Pt(width), Pt(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Pt(MARGIN))
-    text_width = width - 2 * MARGIN
+    page_width = text_width = width - 2 * MARGIN
     if look.two_column:
-        cols = OxmlElement("w:cols")
-        cols.set(qn("w:num"), "2")
-        cols.set(qn("w:space"), "425")
-        section._sectPr.append(cols)
+        _set_columns(section, 2)
         text_width = (text_width - 21) / 2
     if structure.running:
         section.header.paragraphs[0].text = structure.running[0]
@@ -225,16 +221,36 @@ def to_docx(structure: Structure, path: Path, look: Look) -> None:
         elif block.kind == "table":
             if n == split_at:
                 _push_to_page_foot(document, block, height)
+            wide = look.two_column and len(block.rows[0]) >= WIDE_TABLE_COLUMNS
+            if wide:  # a wide table across both columns, in a section of its own
+                _set_columns(document.add_section(WD_SECTION.CONTINUOUS), 1)
             if block.caption and not look.caption_below:
                 document.add_paragraph(block.caption, style="Caption").paragraph_format.keep_with_next = True
-            _docx_table(document, block, look, text_width)
+            _docx_table(document, block, look, page_width if wide else text_width)
             if block.caption and look.caption_below:
                 document.add_paragraph(block.caption, style="Caption")
             else:
                 document.add_paragraph()  # Word always keeps a paragraph after a table
+            if wide:
+                _set_columns(document.add_section(WD_SECTION.CONTINUOUS), 2)
         previous_kind = "ordered" if block.kind == "item" and block.ordered else block.kind
     _fixed_package(document)
     document.save(str(path))
+
+
+WIDE_TABLE_COLUMNS = 4  # on a two-column page, a table this wide spans both columns
+
+
+def _set_columns(section, count: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for old in section._sectPr.findall(qn("w:cols")):
+        section._sectPr.remove(old)
+    cols = OxmlElement("w:cols")
+    cols.set(qn("w:num"), str(count))
+    cols.set(qn("w:space"), "425")
+    section._sectPr.append(cols)
 
 
 def _runs(paragraph, text: str) -> None:
@@ -318,29 +334,40 @@ class _ListNumbering:
         ppr.get_or_add_numPr().get_or_add_ilvl().val = 0
 
 
-CHAR_WIDTH = 5.4  # points per character of 9 pt Arial, on average
+CHAR_WIDTH = 0.6  # of a character of Arial, in font sizes, on average (bold and capitals are wider)
 CELL_PADDING = 12.0
+CELL_FONT = 9.0
+SMALLEST_CELL_FONT = 7.0
 
 
-def _column_widths(block: Block, text_width: float) -> list[float]:
-    """Widths as Word's autofit makes them: every column at least as wide as its longest word
-    (no word is broken), the rest shared by the length of each column's text."""
+def _column_widths(block: Block, text_width: float) -> tuple[list[float], float]:
+    """Widths as Word's autofit makes them, and the font size of the cells: every column at
+    least as wide as its longest word (a table too wide for that gets a smaller font, as
+    authors do, before any word is broken), the rest shared by the length of each column's text."""
     width = len(block.rows[0])
-    longest_word, longest_text = [], []
+    words, texts = [], []
     for j in range(width):
-        texts = [row[j].text for row in block.rows if row[j].colspan == 1]
-        longest_word.append(max((len(w) for t in texts for w in t.split()), default=2) * CHAR_WIDTH + CELL_PADDING)
-        longest_text.append(max((len(t) for t in texts), default=2) * CHAR_WIDTH + CELL_PADDING)
-    if sum(longest_text) <= text_width:
-        spare = text_width - sum(longest_text)
-        return [w + spare / width for w in longest_text]
-    floor = [min(w, text_width / width * 2) for w in longest_word]  # a very long word may still wrap
+        cells = [row[j].text for row in block.rows if row[j].colspan == 1]
+        words.append(max((len(w) for t in cells for w in t.split()), default=2))
+        texts.append(max((len(t) for t in cells), default=2))
+
+    def points(chars: int, size: float) -> float:
+        return chars * CHAR_WIDTH * size + CELL_PADDING
+
+    size = CELL_FONT
+    while size > SMALLEST_CELL_FONT and sum(points(n, size) for n in words) > text_width:
+        size -= 0.5
+    floor = [points(n, size) for n in words]
+    longest = [points(n, size) for n in texts]
+    if sum(longest) <= text_width:
+        spare = text_width - sum(longest)
+        return [w + spare / width for w in longest], size
     spare = max(0.0, text_width - sum(floor))
-    stretch = [max(0.0, t - f) for t, f in zip(longest_text, floor)]
+    stretch = [max(0.0, t - f) for t, f in zip(longest, floor)]
     total = sum(stretch) or 1.0
     widths = [f + spare * s / total for f, s in zip(floor, stretch)]
-    scale = min(1.0, text_width / sum(widths))
-    return [w * scale for w in widths]
+    scale = min(1.0, text_width / sum(widths))  # still too wide at the smallest font: words break
+    return [w * scale for w in widths], size
 
 
 def _docx_table(document, block: Block, look: Look, text_width: float) -> None:
@@ -352,7 +379,7 @@ def _docx_table(document, block: Block, look: Look, text_width: float) -> None:
     table = document.add_table(rows=len(rows), cols=width)
     table.style = None if look.borderless else document.styles["Table Grid"]
     table.autofit = False
-    widths = _column_widths(block, text_width)
+    widths, size = _column_widths(block, text_width)
     for grid_column, column_width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_column.set(qn("w:w"), str(int(column_width * 20)))  # twentieths of a point
     for j, column_width in enumerate(widths):
@@ -375,7 +402,7 @@ def _docx_table(document, block: Block, look: Look, text_width: float) -> None:
                 run = paragraph.add_run(cell.text)
                 run.bold = cell.bold or header or None
                 run.italic = cell.italic or None
-                run.font.size = Pt(9)
+                run.font.size = Pt(size)
             j += cell.colspan
     table_pr = table._tbl.tblPr
     layout = OxmlElement("w:tblLayout")

@@ -145,10 +145,11 @@ def document_text(doc_blocks: list) -> str:
 
 
 def finish(source: SourceDocument, builder: BlockBuilder, warnings: list[str] | None = None,
-           captions: set[int] | None = None) -> Document:
+           captions: set[int] | None = None, continued: set[int] | None = None) -> Document:
     """The read document, with what every format shares settled the same way: contents entries
     dropped, a line of label-figure pairs made a table, captions attached to their tables."""
-    blocks = attach_captions(leaders_to_tables(pairs_to_tables(drop_contents(builder.blocks))), captions or set())
+    blocks = attach_captions(leaders_to_tables(pairs_to_tables(drop_contents(builder.blocks))), captions or set(),
+                             continued or set())
     text = document_text(blocks)
     if not text.strip():
         raise EmptyDocumentError(f"{source.file_name}: no text found in the file")
@@ -259,14 +260,16 @@ def looks_like_caption(text: str) -> bool:
             and not text.endswith(".") and not re.match(r"^\W*\w+\s*\w*\s+(?:below|above)\b", text, re.I))
 
 
-def attach_captions(blocks: list, styled: set[int] = frozenset()) -> list:
+def attach_captions(blocks: list, styled: set[int] = frozenset(), continued: set[int] = frozenset()) -> list:
     """Give each table the caption printed right above it or right below it, whatever made the
     file; the caption is then not also a block of its own. A caption is a paragraph or heading
     that looks like one (`looks_like_caption`) or that the format marks as one (`styled`, block
     indexes: a Word 'Caption' paragraph). Where a caption sits between two tables, the side
     most captions of the document take decides. A caption with no table next to it (a chart
-    that was a picture) is a title: it is kept as a heading. `styled` holds the `index` the
-    reader gave those blocks; the blocks are numbered again from 0."""
+    that was a picture) is a title: it is kept as a heading. A table that goes on from the
+    page before (`continued`) has the caption of the table it continues. `styled` and
+    `continued` hold the `index` the reader gave those blocks; the blocks are numbered again
+    from 0."""
     def is_caption(n: int) -> bool:
         block = blocks[n] if 0 <= n < len(blocks) else None
         return isinstance(block, (Paragraph, Heading)) and (block.index in styled or looks_like_caption(block.text))
@@ -294,10 +297,15 @@ def attach_captions(blocks: list, styled: set[int] = frozenset()) -> list:
             used.add(side)
             break
     out = []
+    last_caption = None
     for n, block in enumerate(blocks):
         if n in used:
             continue
-        if n in captions:
+        if isinstance(block, Table) and block.index in continued and n not in captions and not block.caption:
+            captions[n] = last_caption
+        if isinstance(block, Table):
+            last_caption = captions.get(n) or block.caption
+        if captions.get(n):
             block = block.model_copy(update={"caption": captions[n]})
         elif isinstance(block, Paragraph) and is_caption(n):
             block = Heading(**block.model_dump(exclude={"kind"}), level=4)

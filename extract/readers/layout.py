@@ -24,7 +24,7 @@ SQUEEZED_VALUE_RE = re.compile(r"\S+(?:\s\+\s\S+)?")
 LINE_HEIGHT = 1.2  # a blank line leaves a gap of 1.4 lines, two blank lines end a table
 # two spaces or more separate columns; one space separates words
 # column titles wrapped over several lines ('Alternative / Dispute / Resolution / Cases')
-LAYOUT_SETTINGS = PdfSettings(column_gap=1.5, max_header_lines=5)
+LAYOUT_SETTINGS = PdfSettings(column_gap=1.5, max_header_lines=5, header_gap=2.5)
 
 
 @dataclass(frozen=True)

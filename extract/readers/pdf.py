@@ -47,12 +47,16 @@ class PdfSettings(BaseModel):
     paragraph_gap: float = Field(0.75, description="a vertical gap over this many line heights starts a paragraph")
     heading_size_step: float = Field(1.5, description="a line this many points larger than body text is a heading")
     max_pages: int = Field(2000, description="pages beyond this are not read (a warning says so)")
-    max_header_lines: int = Field(2, description="lines of column titles read above a borderless table")
+    max_header_lines: int = Field(4, description="lines of column titles read above a borderless table")
+    row_gap: float = Field(2.5, description="a gap over this many font sizes between two rows ends a borderless table")
+    header_gap: float = Field(5.0, description="the same below rows of column titles only")
     gutter_zone: tuple[float, float] = Field(
         (0.3, 0.7), description="share of the page width where the gap between two columns of text is looked for")
     min_gutter: float = Field(8.0, description="a gap between columns of text at least this wide (pt)")
     gutter_crossings: float = Field(0.02, description="share of a page's words that may cross the gap (a title over both columns)")
     min_column_prose_lines: int = Field(4, description="lines of five words or more each column needs: a borderless table is not two columns")
+    max_marker_size: float = Field(8.0, description="a filled shape no larger than this, just left of a line, is its bullet (pt)")
+    max_marker_gap: float = Field(24.0, description="how far left of a line's first word its drawn bullet may be (pt)")
 
     @classmethod
     def resolve(cls, value: "PdfSettings | dict | None") -> "PdfSettings":
@@ -62,6 +66,9 @@ class PdfSettings(BaseModel):
 
 
 MAX_TITLE_WORDS = 8
+PROSE_WORDS = 5  # a line of this many words or more is running text
+WRAPPED_LINE_GAP = 0.6  # a cell's next line sits closer than this share of a row's gap (and of the font size)
+COLUMN_END_SHARE = 0.25  # the lines of a left column of text end near the gutter (share of the column's width)
 COUNT_AND_SHARE_RE = re.compile(r"[£]?\d[\d,]*(?:\.\d+)?%?\s*\(\s*\d[\d,]*(?:\.\d+)?%?\s*\)")  # '17 (18%)'
 SECTION_OR_CAPTION_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|(?:table|figure|chart)\s+\d+[.:]?)$", re.IGNORECASE)
 SQUEEZED_FIGURES_RE = re.compile(r"\d+\*?(?:\s+(?:\d+\*?|[-–+]))+")
@@ -83,6 +90,7 @@ class Line:
     bold: bool
     italic: bool
     column: int = 0  # on a page of two columns: 0 left, 1 right, -1 across both
+    marked: bool = False  # a bullet drawn as a shape (browsers print list discs so), not a character
 
     @property
     def text(self) -> str:
@@ -162,9 +170,10 @@ def read(path: Path, settings: PdfSettings | dict | None = None) -> Document:
     running = _drop_running_lines(pages, settings)
     _join_continued_tables(pages)
     builder = BlockBuilder()
+    continued: set[int] = set()
     for page in pages:
-        _emit_page(page, builder, settings)
-    document = finish(source, builder, warnings)
+        _emit_page(page, builder, settings, continued)
+    document = finish(source, builder, warnings, continued=continued)
     if running:
         document = document.model_copy(update={"text": "\n".join(running) + "\n" + document.text})
     return document
@@ -200,10 +209,11 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
     ]
     loose = [w for w in words if not any(_word_inside(w, t.bbox) for t in ruled)]
     content.gutter = column_gutter(loose, float(page.width), settings)
+    all_lines = _lines(words, page.page_number, settings, content.gutter)
+    _mark_drawn_bullets(page, all_lines, settings)
     tables, lines = list(ruled), []
-    for column, column_words in _split_columns(words, content.gutter):
-        column_lines = _lines(column_words, page.page_number, settings, column)
-        outside = [line for line in column_lines if not any(_inside(line, t.bbox) for t in ruled)]
+    for column in sorted({line.column for line in all_lines}):
+        outside = [line for line in all_lines if line.column == column and not any(_inside(line, t.bbox) for t in ruled)]
         borderless, remaining = borderless_tables(outside, page.page_number, settings)
         for table in borderless:
             table.column = column
@@ -214,6 +224,19 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
     content.tables = sorted(tables, key=lambda t: _reading_key(t.bbox[1], t.column, _spans(content, tables, lines)))
     content.lines = lines
     return content
+
+
+def _mark_drawn_bullets(page, lines: list[Line], settings: PdfSettings) -> None:
+    """A small filled shape just left of a line's first word is a list bullet drawn as a
+    picture (Chromium prints list discs so): the line starts a list item."""
+    shapes = [s for s in page.curves + page.rects if s.get("fill")
+              and s["x1"] - s["x0"] <= settings.max_marker_size and s["bottom"] - s["top"] <= settings.max_marker_size]
+    for shape in shapes:
+        middle = (shape["top"] + shape["bottom"]) / 2
+        for line in lines:
+            if line.top - 1 <= middle <= line.bottom + 1 and 0 <= line.x0 - shape["x1"] <= settings.max_marker_gap:
+                line.marked = True
+                break
 
 
 # -- two columns of text -------------------------------------------------------------------------
@@ -229,7 +252,8 @@ def column_gutter(words: list[dict], width: float, settings: PdfSettings) -> flo
     for word in words:
         for x in range(max(low, int(word["x0"])), min(high, int(word["x1"])) + 1):
             covered[x - low] += 1
-    allowed = settings.gutter_crossings * len(words)
+    # the gap is where fewest words are: a title over both columns may cross it
+    allowed = min(settings.gutter_crossings * len(words), min(covered) + 2)
     best, run_start = None, None
     for offset, count in enumerate(covered + [allowed + 1]):
         if count <= allowed:
@@ -242,21 +266,23 @@ def column_gutter(words: list[dict], width: float, settings: PdfSettings) -> flo
     if best is None:
         return None
     gutter = low + (best[0] + best[1]) / 2
-    sides = ([w for w in words if w["x1"] <= gutter], [w for w in words if w["x0"] >= gutter])
-    for side in sides:
-        rows: Counter[int] = Counter(round(w["top"] / 3) for w in side if re.search(r"[A-Za-z]{2}", w["text"]))
-        if sum(1 for n in rows.values() if n >= 5) < settings.min_column_prose_lines:
-            return None
+    rows: dict[int, list[dict]] = {}
+    for word in words:
+        rows.setdefault(round(word["top"] / settings.line_tolerance), []).append(word)
+    left_prose = right_prose = 0
+    for row in rows.values():
+        left = [w for w in row if w["x1"] <= gutter]
+        right = [w for w in row if w["x0"] >= gutter]
+        crossing = len(left) + len(right) < len(row)
+        gap = min((r["x0"] for r in right), default=gutter) - max((l["x1"] for l in left), default=gutter)
+        if (crossing or gap < settings.min_gutter) and len(row) >= PROSE_WORDS and not all(
+                _is_bold(w.get("fontname", "")) for w in row):
+            return None  # running text across the middle: one column (a borderless table, maybe); a bold title may
+        left_prose += len(left) >= PROSE_WORDS and gutter - max(w["x1"] for w in left) < COLUMN_END_SHARE * gutter
+        right_prose += len(right) >= PROSE_WORDS
+    if min(left_prose, right_prose) < settings.min_column_prose_lines:
+        return None
     return gutter
-
-
-def _split_columns(words: list[dict], gutter: float | None) -> list[tuple[int, list[dict]]]:
-    if gutter is None:
-        return [(0, words)]
-    left = [w for w in words if w["x1"] <= gutter]
-    right = [w for w in words if w["x0"] >= gutter]
-    across = [w for w in words if w["x0"] < gutter < w["x1"]]
-    return [(0, left), (1, right)] + ([(-1, across)] if across else [])
 
 
 def _column_of(x0: float, x1: float, gutter: float | None) -> int:
@@ -290,14 +316,24 @@ def _reading_key(top: float, column: int, spans: list[float] | None) -> tuple[fl
 
 def _styled_cell(text: str | None, bbox, chars: list[dict]) -> Cell:
     """A ruled table's cell, bold or italic when all its letters are."""
-    text = clean_text((text or "").replace("\n", " "))
+    text = clean_text(join_cell_lines(text or ""))
     if not text or bbox is None:
         return Cell(text=text)
     x0, top, x1, bottom = bbox
-    fonts = [c.get("fontname", "") for c in chars
-             if x0 <= c["x0"] < x1 and top <= c["top"] < bottom and c["text"].strip()]
+    fonts = [c.get("fontname", "") for c in chars  # by the middle of each letter: a tall font's box overlaps the row above
+             if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom and c["text"].strip()]
     return Cell(text=text, bold=bool(fonts) and all(_is_bold(f) for f in fonts),
                 italic=bool(fonts) and all(_is_italic(f) for f in fonts))
+
+
+# where a cell's text wrapped inside a figure or a year ('2016-' / '17', '7(13' / '%)'), the
+# lines join without a space; anywhere else the line break was a space
+TIGHT_WRAP_RE = re.compile(r"(?<=[\d][-–/])\n(?=\d)|(?<=\d)\n(?=[%)])")
+
+
+def join_cell_lines(text: str) -> str:
+    """A table cell's lines as one line of text."""
+    return TIGHT_WRAP_RE.sub("", text).replace("\n", " ")
 
 
 def _is_bold(font: str) -> bool:
@@ -314,7 +350,9 @@ def _inside(line: Line, bbox) -> bool:
     return top - 1 <= middle <= bottom + 1 and line.x0 >= x0 - 2 and line.x1 <= x1 + 2
 
 
-def _lines(words: list[dict], page: int, settings: PdfSettings, column: int = 0) -> list[Line]:
+def _lines(words: list[dict], page: int, settings: PdfSettings, gutter: float | None = None) -> list[Line]:
+    """Words grouped into lines. On a page of two columns a line is cut at the gutter, unless
+    its words run across it with no more than a word space (a title over both columns)."""
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= settings.line_tolerance:
@@ -324,17 +362,31 @@ def _lines(words: list[dict], page: int, settings: PdfSettings, column: int = 0)
     lines = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-        sizes = [w.get("size", 10.0) for w in row]
-        fonts = [w.get("fontname", "") for w in row]
-        lines.append(
-            Line(
-                page=page, top=min(w["top"] for w in row), bottom=max(w["bottom"] for w in row),
-                x0=row[0]["x0"], x1=row[-1]["x1"], words=row, size=statistics.median(sizes),
-                bold=all(_is_bold(f) for f in fonts),
-                italic=all(_is_italic(f) for f in fonts), column=column,
-            )
-        )
+        for column, part in _cut_at_gutter(row, gutter, settings):
+            lines.append(_line(part, page, column))
     return lines
+
+
+def _cut_at_gutter(row: list[dict], gutter: float | None, settings: PdfSettings) -> list[tuple[int, list[dict]]]:
+    if gutter is None:
+        return [(0, row)]
+    left = [w for w in row if (w["x0"] + w["x1"]) / 2 < gutter]
+    right = [w for w in row if (w["x0"] + w["x1"]) / 2 >= gutter]
+    if not left or not right:
+        return [(0 if left else 1, row)]
+    if right[0]["x0"] - left[-1]["x1"] < settings.min_gutter:
+        return [(-1, row)]  # one line across both columns
+    return [(0, left), (1, right)]
+
+
+def _line(words: list[dict], page: int, column: int) -> Line:
+    sizes = [w.get("size", 10.0) for w in words]
+    fonts = [w.get("fontname", "") for w in words]
+    return Line(
+        page=page, top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
+        x0=words[0]["x0"], x1=words[-1]["x1"], words=words, size=statistics.median(sizes),
+        bold=all(_is_bold(f) for f in fonts), italic=all(_is_italic(f) for f in fonts), column=column,
+    )
 
 
 # -- borderless tables ---------------------------------------------------------------------------
@@ -357,7 +409,7 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
     for line in lines:
         segments = segmented(line)
         texts = [clean_text(" ".join(w["text"] for w in s)) for s in segments]
-        bullet.append(bool(BULLET_RE.match(line.text)) or texts[0] in {"•", "●", "▪", "\uf0b7", "·", "-", "–"})
+        bullet.append(line.marked or bool(BULLET_RE.match(line.text)) or texts[0] in {"•", "●", "▪", "\uf0b7", "·", "-", "–"})
         candidate.append(not bullet[-1] and len(segments) >= 2 and any(_is_figure_text(t) for t in texts[1:]))
         years_only.append(candidate[-1] and all(is_period_label(t) or not _is_figure_text(t) for t in texts))
     tables: list[PageTable] = []
@@ -371,11 +423,14 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
         end = i
         while end + 1 < len(lines):
             gap = lines[end + 1].top - lines[end].bottom
-            if gap > 2.5 * lines[end].size:
+            # rows of column titles (a header repeated on a new page) may stand further off the rows
+            only_titles = all(years_only[k] or not candidate[k] for k in range(start, end + 1))
+            if gap > (settings.header_gap if only_titles else settings.row_gap) * lines[end].size:
                 break
             nxt = lines[end + 1]
+            label_x0 = min(line.x0 for line in lines[start:end + 1])
             if candidate[end + 1] or (len(segmented(nxt)) == 1 and end + 2 < len(lines) and candidate[end + 2]
-                                      and abs(nxt.x0 - lines[start].x0) < 4):
+                                      and abs(nxt.x0 - label_x0) < 4):
                 end += 1
             else:
                 break
@@ -387,7 +442,7 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
             above = top - 1
             if above < 0 or above in used or bullet[above] or (candidate[above] and not years_only[above]):
                 break
-            if lines[top].top - lines[above].bottom >= 2.5 * lines[top].size or not _is_title_line(lines[above], segmented):
+            if lines[top].top - lines[above].bottom >= settings.row_gap * lines[top].size or not _is_title_line(lines[above], segmented):
                 break
             above_lines.append(above)
             top = above
@@ -474,7 +529,42 @@ def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> Pa
         rows.append([Cell(text=t, bold=bool(t) and styles.get(n, (False, False))[0],
                           italic=bool(t) and styles.get(n, (False, False))[1]) for n, t in enumerate(cells)])
     bbox = (min(l.x0 for l in group), group[0].top, max(l.x1 for l in group), group[-1].bottom)
-    return PageTable(page, bbox, rows, borderless=True)
+    return PageTable(page, bbox, _join_wrapped_lines(rows, group), borderless=True)
+
+
+def _join_wrapped_lines(rows: list[list[Cell]], group: list[Line]) -> list[list[Cell]]:
+    """Cell text wrapped onto more lines. A line closer to the line above than rows are to one
+    another is more of the same row: column titles wrapped over several lines join cell by
+    cell ('Stage 1' / 'complaints'); a row label wrapped onto a line of its own
+    ('Children and Family Assessment' / 'Team 3') goes on the label above."""
+    gaps = [b.top - a.bottom for a, b in zip(group, group[1:])]
+    if not gaps:
+        return rows
+    tight = min(statistics.median(gaps), statistics.median(line.size for line in group)) * WRAPPED_LINE_GAP
+    out: list[list[Cell]] = [rows[0]]
+    titles = not _has_figures(rows[0])
+    for row, gap in zip(rows[1:], gaps):
+        previous = out[-1]
+        titles = titles and not _has_figures(row)
+        if gap < tight and titles:
+            out[-1] = [_joined(a, b) for a, b in zip(previous, row)]
+        elif gap < tight and row[0].text and not any(c.text for c in row[1:]) and _has_figures(previous):
+            out[-1] = [_joined(previous[0], row[0])] + previous[1:]
+        else:
+            out.append(row)
+    return out
+
+
+def _has_figures(row: list[Cell]) -> bool:
+    return any(looks_numeric(c.text) and not is_period_label(c.text) for c in row[1:])
+
+
+def _joined(first: Cell, second: Cell) -> Cell:
+    if not second.text:
+        return first
+    if not first.text:
+        return second
+    return Cell(text=f"{first.text} {second.text}", bold=first.bold and second.bold, italic=first.italic and second.italic)
 
 
 def _pair_headers_with_columns(spans: list[list[float]], segmented: list[list[list[dict]]]) -> list[list[float]]:
@@ -559,7 +649,9 @@ def _join_continued_tables(pages: list[PageContent]) -> None:
 
 # -- blocks ----------------------------------------------------------------------------------------
 
-def _emit_page(page: PageContent, builder: BlockBuilder, settings: PdfSettings) -> None:
+def _emit_page(page: PageContent, builder: BlockBuilder, settings: PdfSettings, continued: set[int]) -> None:
+    """The page's blocks in reading order; `continued` collects the tables that go on from the
+    page before."""
     spans = _spans(page, page.tables, page.lines)
     items = [(_reading_key(l.top, l.column, spans), l) for l in page.lines] + [
         (_reading_key(t.bbox[1], t.column, spans), t) for t in page.tables]
@@ -574,6 +666,8 @@ def _emit_page(page: PageContent, builder: BlockBuilder, settings: PdfSettings) 
     for _, item in sorted(items, key=lambda pair: pair[0]):
         if isinstance(item, PageTable):
             flush()
+            if item.continued:
+                continued.add(len(builder.blocks))
             builder.table(item.rows, page=item.page, bbox=item.bbox,
                           source_text="\n".join("\t".join(c.text for c in r) for r in item.rows))
         else:
@@ -623,7 +717,7 @@ def _emit_lines(lines: list[Line], builder: BlockBuilder, body_size: float, sett
 
 def _line_kind(line: Line, body_size: float, settings: PdfSettings) -> str:
     text = line.text
-    if BULLET_RE.match(text) or (line.words and line.words[0]["text"] in {"•", "●", "▪", "\uf0b7", "·"}):
+    if line.marked or BULLET_RE.match(text) or (line.words and line.words[0]["text"] in {"•", "●", "▪", "\uf0b7", "·"}):
         return "list"
     if NUMBERED_RE.match(text) and not line.bold and line.size < body_size + settings.heading_size_step:
         return "list"  # '1. Representations made to the Council' (a bold or larger one is a heading)
