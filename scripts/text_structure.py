@@ -63,8 +63,10 @@ class Structure:
 
     @property
     def title(self) -> str:
-        for block in self.blocks:
-            if block.kind in ("heading", "paragraph") and block.text.strip():
+        """The document's title, for a page's <title> or a file's properties: its first heading
+        near the top, else nothing (a page of minutes has no title of its own)."""
+        for block in self.blocks[:6]:
+            if block.kind == "heading" and block.text.strip():
                 return block.text
         return ""
 

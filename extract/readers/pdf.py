@@ -48,13 +48,14 @@ class PdfSettings(BaseModel):
     heading_size_step: float = Field(1.5, description="a line this many points larger than body text is a heading")
     max_pages: int = Field(2000, description="pages beyond this are not read (a warning says so)")
     max_header_lines: int = Field(4, description="lines of column titles read above a borderless table")
+    align_tolerance: float = Field(4.0, description="text starting this close to a cell's left edge is in its column (pt)")
     row_gap: float = Field(2.5, description="a gap over this many font sizes between two rows ends a borderless table")
     header_gap: float = Field(5.0, description="the same below rows of column titles only")
     gutter_zone: tuple[float, float] = Field(
         (0.3, 0.7), description="share of the page width where the gap between two columns of text is looked for")
     min_gutter: float = Field(8.0, description="a gap between columns of text at least this wide (pt)")
     gutter_crossings: float = Field(0.02, description="share of a page's words that may cross the gap (a title over both columns)")
-    min_column_prose_lines: int = Field(4, description="lines of five words or more each column needs: a borderless table is not two columns")
+    min_column_prose_lines: int = Field(2, description="lines of five words or more each column needs: a borderless table is not two columns")
     max_marker_size: float = Field(8.0, description="a filled shape no larger than this, just left of a line, is its bullet (pt)")
     max_marker_gap: float = Field(24.0, description="how far left of a line's first word its drawn bullet may be (pt)")
 
@@ -207,13 +208,16 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
         {key: word[key] for key in WORD_KEYS}  # only what later steps use: memory stays small on long reports
         for word in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
     ]
-    loose = [w for w in words if not any(_word_inside(w, t.bbox) for t in ruled)]
-    content.gutter = column_gutter(loose, float(page.width), settings)
-    all_lines = _lines(words, page.page_number, settings, content.gutter)
+    height = float(page.height)
+    loose = [w for w in words if not any(_word_inside(w, t.bbox) for t in ruled)]  # the words outside ruled tables
+    body = [w for w in loose  # without running headers and footers, for finding columns
+            if height * settings.margin_share <= w["top"] and w["bottom"] <= height * (1 - settings.margin_share)]
+    content.gutter = column_gutter(body, float(page.width), settings, [t.bbox for t in ruled])
+    all_lines = _lines(loose, page.page_number, settings, content.gutter)
     _mark_drawn_bullets(page, all_lines, settings)
     tables, lines = list(ruled), []
     for column in sorted({line.column for line in all_lines}):
-        outside = [line for line in all_lines if line.column == column and not any(_inside(line, t.bbox) for t in ruled)]
+        outside = [line for line in all_lines if line.column == column]
         borderless, remaining = borderless_tables(outside, page.page_number, settings)
         for table in borderless:
             table.column = column
@@ -241,17 +245,21 @@ def _mark_drawn_bullets(page, lines: list[Line], settings: PdfSettings) -> None:
 
 # -- two columns of text -------------------------------------------------------------------------
 
-def column_gutter(words: list[dict], width: float, settings: PdfSettings) -> float | None:
+def column_gutter(words: list[dict], width: float, settings: PdfSettings,
+                  tables: list[tuple[float, float, float, float]] = ()) -> float | None:
     """The x of a vertical gap that runs down the middle of the page between two columns of
     text, or None for a page of one column. A borderless table has gaps too, so each side must
-    hold lines of prose."""
-    if len(words) < 4 * settings.min_column_prose_lines:
+    hold lines of prose or a ruled table (`tables`, their boxes), and no running text may cross."""
+    if len(words) < 4 * settings.min_column_prose_lines and not tables:
         return None
     low, high = (int(width * share) for share in settings.gutter_zone)
     covered = [0] * (high - low + 1)
-    for word in words:
-        for x in range(max(low, int(word["x0"])), min(high, int(word["x1"])) + 1):
-            covered[x - low] += 1
+    # a table as narrow as a column fills it as text would; one across both columns is passed over, like a title
+    extents = [(w["x0"], w["x1"], 1) for w in words] + [
+        (t[0], t[2], settings.min_column_prose_lines) for t in tables if t[2] - t[0] < (high - low) * 1.5]
+    for x0, x1, weight in extents:
+        for x in range(max(low, int(x0)), min(high, int(x1)) + 1):
+            covered[x - low] += weight
     # the gap is where fewest words are: a title over both columns may cross it
     allowed = min(settings.gutter_crossings * len(words), min(covered) + 2)
     best, run_start = None, None
@@ -260,8 +268,10 @@ def column_gutter(words: list[dict], width: float, settings: PdfSettings) -> flo
             run_start = offset if run_start is None else run_start
             continue
         if run_start is not None and offset - run_start >= settings.min_gutter:
-            if best is None or offset - run_start > best[1] - best[0]:
-                best = (run_start, offset)
+            # the emptiest gap wins (a column with little text in it has wide gaps too), then the widest
+            rank = (sum(covered[run_start:offset]) / (offset - run_start), run_start - offset)
+            if best is None or rank < best[2]:
+                best = (run_start, offset, rank)
         run_start = None
     if best is None:
         return None
@@ -274,12 +284,15 @@ def column_gutter(words: list[dict], width: float, settings: PdfSettings) -> flo
         left = [w for w in row if w["x1"] <= gutter]
         right = [w for w in row if w["x0"] >= gutter]
         crossing = len(left) + len(right) < len(row)
-        gap = min((r["x0"] for r in right), default=gutter) - max((l["x1"] for l in left), default=gutter)
-        if (crossing or gap < settings.min_gutter) and len(row) >= PROSE_WORDS and not all(
+        close = bool(left and right) and min(r["x0"] for r in right) - max(l["x1"] for l in left) < settings.min_gutter
+        if (crossing or close) and len(row) >= PROSE_WORDS and not all(
                 _is_bold(w.get("fontname", "")) for w in row):
             return None  # running text across the middle: one column (a borderless table, maybe); a bold title may
         left_prose += len(left) >= PROSE_WORDS and gutter - max(w["x1"] for w in left) < COLUMN_END_SHARE * gutter
         right_prose += len(right) >= PROSE_WORDS
+    for x0, _, x1, _ in tables:  # a ruled table in one column holds that column as text would
+        left_prose += settings.min_column_prose_lines * (x1 <= gutter)
+        right_prose += settings.min_column_prose_lines * (x0 >= gutter)
     if min(left_prose, right_prose) < settings.min_column_prose_lines:
         return None
     return gutter
@@ -428,9 +441,10 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
             if gap > (settings.header_gap if only_titles else settings.row_gap) * lines[end].size:
                 break
             nxt = lines[end + 1]
-            label_x0 = min(line.x0 for line in lines[start:end + 1])
-            if candidate[end + 1] or (len(segmented(nxt)) == 1 and end + 2 < len(lines) and candidate[end + 2]
-                                      and abs(nxt.x0 - label_x0) < 4):
+            starts = [s[0]["x0"] for s in segmented(lines[end])] + [min(line.x0 for line in lines[start:end + 1])]
+            wrapped = all(any(abs(s[0]["x0"] - x) < settings.align_tolerance for x in starts) for s in segmented(nxt))
+            if candidate[end + 1] or (wrapped and end + 2 < len(lines) and candidate[end + 2]
+                                      and not any(_is_figure_text(" ".join(w["text"] for w in s)) for s in segmented(nxt))):
                 end += 1
             else:
                 break
@@ -629,22 +643,44 @@ def _in_margin(line: Line, page: PageContent, settings: PdfSettings) -> bool:
 
 
 def _join_continued_tables(pages: list[PageContent]) -> None:
-    """A table that opens a page with the same columns as the table ending the page before
-    continues it: a repeated header row is kept once, a missing one is supplied."""
-    for previous, page in zip(pages, pages[1:]):
-        if not previous.tables or not page.tables:
+    """A table that opens a page or a column with the same columns as the table that ends the
+    page or column before it, with no text between them, continues it: a repeated header row
+    is kept once, a missing one is supplied."""
+    sequence: list[Line | PageTable] = []
+    for page in pages:
+        spans = _spans(page, page.tables, page.lines)
+        sequence += [item for _, item in sorted(
+            [(_reading_key(l.top, l.column, spans), l) for l in page.lines]
+            + [(_reading_key(t.bbox[1], t.column, spans), t) for t in page.tables], key=lambda pair: pair[0])]
+    width = lambda t: max(len(r) for r in t.rows)  # noqa: E731
+    for last, first in zip(sequence, sequence[1:]):
+        if not (isinstance(last, PageTable) and isinstance(first, PageTable)) or width(last) != width(first):
             continue
-        last, first = previous.tables[-1], page.tables[0]
-        text_above = [l for l in page.lines if l.bottom <= first.bbox[1]]
-        text_below = [l for l in previous.lines if l.top >= last.bbox[3]]
-        width = lambda t: max(len(r) for r in t.rows)
-        if text_above or text_below or width(last) != width(first):
-            continue
+        if first.page == last.page and first.column == last.column:
+            continue  # two tables one under the other in the same column are two tables
         header = last.rows[: last.header_rows]
         first.continued = True
-        if [c.text for c in first.rows[0]] == [c.text for c in header[0]]:
-            continue  # the header was repeated on the new page
-        first.rows = header + first.rows
+        repeated = 0  # rows of the header printed again on the new page or column
+        while (repeated < min(len(first.rows), len(last.rows)) - 1
+               and [c.text for c in first.rows[repeated]] == [c.text for c in last.rows[repeated]]):
+            repeated += 1
+        _join_split_row(last, first, repeated)
+        if not repeated:
+            first.rows = header + first.rows
+
+
+def _join_split_row(last: PageTable, first: PageTable, skip: int) -> None:
+    """A row that broke over the page or column: its label's last line opens the continued
+    table, alone in its row ('Young People's' / 'Service (Care Leavers)'). It goes back on
+    the row it belongs to."""
+    rows = first.rows[skip:]
+    if not rows or not last.rows:
+        return
+    opening, ending = rows[0], last.rows[-1]
+    if opening[0].text and not any(c.text for c in opening[1:]) and _has_figures(ending) and len(rows) > 1 \
+            and _has_figures(rows[1]):
+        last.rows[-1] = [_joined(ending[0], opening[0])] + ending[1:]
+        first.rows = first.rows[:skip] + rows[1:]
 
 
 # -- blocks ----------------------------------------------------------------------------------------
@@ -699,6 +735,9 @@ def _emit_lines(lines: list[Line], builder: BlockBuilder, body_size: float, sett
         if paragraph:
             previous = paragraph[-1]
             gap = line.top - previous.bottom
+            if (line_kind == "list" and kind == "paragraph" and NUMBERED_RE.match(line.text) and not line.marked
+                    and not re.search(r"[.:;!?]\s*$", previous.text) and gap <= settings.paragraph_gap * line.size):
+                line_kind = "paragraph"  # '... reviewed at stage' / '3. All complaints were ...': a wrapped sentence
             same_style = abs(line.size - previous.size) < 0.6 and line.bold == previous.bold
             continues = (
                 gap <= settings.paragraph_gap * line.size

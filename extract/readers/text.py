@@ -44,6 +44,8 @@ TRAILING_PAGE_NUMBER_RE = re.compile(r"[\s|]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s
 MIN_RUNNING_LINE_CHARS = 15
 
 MAX_HEADING_WORDS = 14
+UNMARKED_ITEM_INDENT = 4  # spaces before a list item whose bullet was lost
+WRAPPED_LINE_CHARS = 60  # a line this long that stops mid-sentence was wrapped: the next goes on it
 MAX_STOPPED_HEADING_WORDS = 6  # '3. Stage 2 complaints.' is a heading; a longer stopped line is a sentence
 
 
@@ -80,6 +82,9 @@ def join_figures_to_labels(lines: list[str]) -> list[str]:
         label, value = lines[i - 1].strip(), lines[i].strip()
         if "\t" in lines[i - 1] + lines[i] or not BARE_FIGURE_RE.fullmatch(value) or not _is_infographic_label(label):
             continue  # (a Word table exported one cell per line starts its lines with a tab)
+        section = re.match(r"(\d{1,2})\.\s", label)
+        if section and value.startswith(section.group(1) + "."):
+            continue  # '2. Analysis of complaints' over '2.1': a paragraph number, not a figure
         joined = f"{label}: {value}"
         comment = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if comment[:1].islower() and not BARE_FIGURE_RE.fullmatch(comment):
@@ -115,6 +120,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
     # columns laid out with spaces (page headers and footers are not part of them)
     aligned = {table.first: table for table in aligned_tables(["" if i in furniture else line for i, line in enumerate(lines)])}
     i = 0
+    last_item: int | None = None  # the line of the last list item that had no bullet
     pending: list[tuple[int, str]] = []  # (line number, text) of the paragraph being built
 
     def flush() -> None:
@@ -149,7 +155,15 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             continue
         stripped = line.strip()
         continues = pending and (line[:1].isspace() or stripped[:1].islower()) and not BULLET_RE.match(line)
-        if continues and not re.search(r"[.!?:]\s*$", pending[-1][1]):
+        if _unmarked_item(lines, i, last_item):
+            flush()  # an item of a list whose bullets were pictures (a PDF from a browser, exported as text)
+            builder.list_item(stripped, line=i + 1)
+            last_item = i
+            i += 1
+            continue
+        wrapped_number = (pending and NUMBERED_RE.match(line) and not _in_a_list(lines, i)
+                          and len(pending[-1][1]) >= WRAPPED_LINE_CHARS)  # '... at stage' / '3. All complaints were ...'
+        if (continues or wrapped_number) and not re.search(r"[.!?:;]\s*$", pending[-1][1]):
             pending[-1] = (pending[-1][0], pending[-1][1].rstrip() + " " + stripped)
         else:
             flush()
@@ -157,6 +171,24 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         i += 1
     flush()
     _merge_broken_paragraphs(builder)
+
+
+def _unmarked_item(lines: list[str], i: int, last_item: int | None) -> bool:
+    """An indented line under a line that ends with a colon, or right under such an item at the
+    same indent (`last_item`, its line index): a list item whose bullet did not survive the export."""
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    if indent < UNMARKED_ITEM_INDENT or not lines[i].strip() or lines[i].strip()[:1].islower():
+        return False
+    k = i - 1
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    if k < 0:
+        return False
+    above = lines[k]
+    above_indent = len(above) - len(above.lstrip())
+    if above_indent < indent and re.search(r":\s*$", above):
+        return True
+    return above_indent == indent and k == i - 1 == last_item
 
 
 def _emit_text(pending: list[tuple[int, str]], builder: BlockBuilder, lines: list[str]) -> None:
