@@ -296,6 +296,11 @@ def attach_captions(blocks: list, styled: set[int] = frozenset(), continued: set
             captions[n] = blocks[side].text
             used.add(side)
             break
+    tables = [n for n, block in enumerate(blocks) if isinstance(block, Table)]
+    for before, after in zip(tables, tables[1:]):  # a caption below a table split over pages names both parts
+        if blocks[after].index in continued and captions.get(after) and not captions.get(before) \
+                and not blocks[before].caption:
+            captions[before] = captions[after]
     out = []
     last_caption = None
     for n, block in enumerate(blocks):

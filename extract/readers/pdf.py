@@ -50,7 +50,7 @@ class PdfSettings(BaseModel):
     max_header_lines: int = Field(4, description="lines of column titles read above a borderless table")
     align_tolerance: float = Field(4.0, description="text starting this close to a cell's left edge is in its column (pt)")
     row_gap: float = Field(2.5, description="a gap over this many font sizes between two rows ends a borderless table")
-    header_gap: float = Field(5.0, description="the same below rows of column titles only")
+    header_gap: float = Field(6.0, description="the same below rows of column titles (a header repeated on a new page stands off)")
     gutter_zone: tuple[float, float] = Field(
         (0.3, 0.7), description="share of the page width where the gap between two columns of text is looked for")
     min_gutter: float = Field(8.0, description="a gap between columns of text at least this wide (pt)")
@@ -67,6 +67,7 @@ class PdfSettings(BaseModel):
 
 
 MAX_TITLE_WORDS = 8
+ABBREVIATION_RE = re.compile(r"(?:\S+\s)?[A-Za-z]{1,5}\.")  # 'No.', 'Avg.', '2018-19 No.': a column title, not a sentence
 PROSE_WORDS = 5  # a line of this many words or more is running text
 WRAPPED_LINE_GAP = 0.6  # a cell's next line sits closer than this share of a row's gap (and of the font size)
 COLUMN_END_SHARE = 0.25  # the lines of a left column of text end near the gutter (share of the column's width)
@@ -202,7 +203,7 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
             for texts, row in zip(found.extract(), found.rows)
         ]
         rows = [r for r in rows if any(c.text for c in r)]
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+        if rows and max(len(r) for r in rows) >= 2:  # one row too: a header left at the foot of a page
             ruled.append(PageTable(page.page_number, tuple(found.bbox), rows))
     words = [
         {key: word[key] for key in WORD_KEYS}  # only what later steps use: memory stays small on long reports
@@ -456,7 +457,7 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
             above = top - 1
             if above < 0 or above in used or bullet[above] or (candidate[above] and not years_only[above]):
                 break
-            if lines[top].top - lines[above].bottom >= settings.row_gap * lines[top].size or not _is_title_line(lines[above], segmented):
+            if lines[top].top - lines[above].bottom >= settings.header_gap * lines[top].size or not _is_title_line(lines[above], segmented):
                 break
             above_lines.append(above)
             top = above
@@ -480,7 +481,9 @@ def _is_title_line(line: Line, segmented) -> bool:
     texts = [" ".join(w["text"] for w in s) for s in segmented(line)]
     if SECTION_OR_CAPTION_RE.match(texts[0]):
         return False  # '2   Volumes', 'Table 1   Representations received': a heading, not column titles
-    return all(len(text.split()) <= MAX_TITLE_WORDS and not text.rstrip().endswith((".", ",", ";")) for text in texts)
+    return all(len(text.split()) <= MAX_TITLE_WORDS
+               and not (text.rstrip().endswith((".", ",", ";")) and not ABBREVIATION_RE.fullmatch(text.strip()))
+               for text in texts)
 
 
 def _is_header_line(line: Line, segments: list[list[dict]]) -> bool:
@@ -511,13 +514,18 @@ def _split_at_headers(lines: list[Line], segmented, start: int, end: int) -> lis
 def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> PageTable:
     spans: list[list[float]] = []  # column x ranges, merged where segments overlap
     segmented = [line.segments(settings.column_gap * line.size) for line in group]
-    for segments in segmented:
+    # the rows of figures set the columns first: a title over several of them ('Number of
+    # Complaints per Year' over four years) then spans them rather than joining them
+    figure_rows = [s for s in segmented if any(looks_numeric(_segment_text(seg)) for seg in s[1:])]
+    for segments in figure_rows + [s for s in segmented if s not in figure_rows]:
         for segment in segments:
             x0, x1 = segment[0]["x0"], segment[-1]["x1"]
-            for span in spans:
-                if x0 <= span[1] and x1 >= span[0]:
-                    span[0], span[1] = min(span[0], x0), max(span[1], x1)
-                    break
+            overlapped = [span for span in spans if x0 <= span[1] and x1 >= span[0]]
+            if len(overlapped) > 1 and segments not in figure_rows:
+                continue  # a title spanning columns
+            if overlapped:
+                span = overlapped[0]
+                span[0], span[1] = min(span[0], x0), max(span[1], x1)
             else:
                 spans.append([x0, x1])
     spans.sort()
@@ -536,6 +544,10 @@ def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> Pa
             middle = (segment[0]["x0"] + segment[-1]["x1"]) / 2
             column = min(range(len(merged)), key=lambda c: 0 if merged[c][0] <= middle <= merged[c][1]
                          else min(abs(middle - merged[c][0]), abs(middle - merged[c][1])))
+            spanned = [c for c, span in enumerate(merged)
+                       if segment[0]["x0"] <= span[1] and segment[-1]["x1"] >= span[0]]
+            if len(spanned) > 1:
+                column = spanned[0]  # a title over several columns heads the first of them
             text = " ".join(w["text"] for w in segment)
             cells[column] = clean_text(f"{cells[column]} {text}")
             fonts = [w.get("fontname", "") for w in segment]
@@ -579,6 +591,10 @@ def _joined(first: Cell, second: Cell) -> Cell:
     if not first.text:
         return second
     return Cell(text=f"{first.text} {second.text}", bold=first.bold and second.bold, italic=first.italic and second.italic)
+
+
+def _segment_text(segment: list[dict]) -> str:
+    return clean_text(" ".join(w["text"] for w in segment))
 
 
 def _pair_headers_with_columns(spans: list[list[float]], segmented: list[list[list[dict]]]) -> list[list[float]]:
@@ -665,8 +681,22 @@ def _join_continued_tables(pages: list[PageContent]) -> None:
                and [c.text for c in first.rows[repeated]] == [c.text for c in last.rows[repeated]]):
             repeated += 1
         _join_split_row(last, first, repeated)
+        _carry_open_group(last, first, repeated, max(repeated, last.header_rows))
         if not repeated:
             first.rows = header + first.rows
+
+
+def _carry_open_group(last: PageTable, first: PageTable, skip: int, header: int) -> None:
+    """Rows grouped under a bold label row ('Children in Care' over its localities) that run
+    onto the next page or column take that label row with them, as they take the header."""
+    body = last.rows[header:]
+    groups = [n for n, row in enumerate(body) if row[0].bold and row[0].text and not any(c.text for c in row[1:])]
+    if not groups or len(first.rows) <= skip:
+        return
+    opened = groups[-1]
+    children = body[opened + 1:]
+    if children and not any(row[0].bold for row in children) and not first.rows[skip][0].bold:
+        first.rows = first.rows[:skip] + [body[opened]] + first.rows[skip:]
 
 
 def _join_split_row(last: PageTable, first: PageTable, skip: int) -> None:

@@ -20,7 +20,9 @@ from extract.readers.common import (
     finish,
     inline_pairs,
     is_contents_line,
+    CONTENTS_TITLE_RE,
     is_separator_row,
+    looks_like_caption,
     looks_numeric,
     source_for,
     strip_markdown,
@@ -155,15 +157,20 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             continue
         stripped = line.strip()
         continues = pending and (line[:1].isspace() or stripped[:1].islower()) and not BULLET_RE.match(line)
+        if looks_like_caption(stripped) or pending and (looks_like_caption(pending[-1][1].strip())
+                                                         or CONTENTS_TITLE_RE.match(pending[-1][1])):
+            continues = False  # a caption or 'Contents' is a line of its own, however the next is indented
         if _unmarked_item(lines, i, last_item):
             flush()  # an item of a list whose bullets were pictures (a PDF from a browser, exported as text)
             builder.list_item(stripped, line=i + 1)
             last_item = i
             i += 1
             continue
-        wrapped_number = (pending and NUMBERED_RE.match(line) and not _in_a_list(lines, i)
-                          and len(pending[-1][1]) >= WRAPPED_LINE_CHARS)  # '... at stage' / '3. All complaints were ...'
-        if (continues or wrapped_number) and not re.search(r"[.!?:;]\s*$", pending[-1][1]):
+        # a long line that stops mid-sentence was wrapped: '... and 91' / '(43%) were not upheld', even
+        # '... at stage' / '3. All complaints were ...'
+        wrapped = (pending and _is_prose(pending[-1][1]) and _is_prose(line) and not BULLET_RE.match(line)
+                   and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))
+        if (continues or wrapped and not looks_like_caption(stripped)) and not re.search(r"[.!?:;]\s*$", pending[-1][1]):
             pending[-1] = (pending[-1][0], pending[-1][1].rstrip() + " " + stripped)
         else:
             flush()
@@ -171,6 +178,16 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         i += 1
     flush()
     _merge_broken_paragraphs(builder)
+
+
+def _is_prose(text: str) -> bool:
+    """A line of running text (long enough to have been wrapped), not a row of a table laid out
+    with spaces, leader dots or box characters."""
+    text = re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+", "", text)  # '3.6   Of the 164 ...': the paragraph's number
+    label = re.match(r"^\s*([^:\d]{3,80}):\s+[£$]?\d", text)  # 'Average Stage 1 response time: 12 working days'
+    return (len(text.strip()) >= WRAPPED_LINE_CHARS - 6 and len(re.findall(r"[A-Za-z]{2,}", text)) >= 6
+            and not re.search(r"\S {3,}\S|\.{4,}|[│┃━─|]", text.strip())
+            and not (label and len(label.group(1).split()) <= MAX_INFOGRAPHIC_LABEL_WORDS))
 
 
 def _unmarked_item(lines: list[str], i: int, last_item: int | None) -> bool:
@@ -186,7 +203,7 @@ def _unmarked_item(lines: list[str], i: int, last_item: int | None) -> bool:
         return False
     above = lines[k]
     above_indent = len(above) - len(above.lstrip())
-    if above_indent < indent and re.search(r":\s*$", above):
+    if above_indent < indent and (re.search(r":\s*$", above) or CONTENTS_TITLE_RE.match(above)):
         return True
     return above_indent == indent and k == i - 1 == last_item
 
