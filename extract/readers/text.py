@@ -168,8 +168,9 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             continue
         # a long line that stops mid-sentence was wrapped: '... and 91' / '(43%) were not upheld', even
         # '... at stage' / '3. All complaints were ...'
-        wrapped = (pending and _is_prose(pending[-1][1]) and _is_prose(line) and not BULLET_RE.match(line)
-                   and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))
+        wrapped = (pending and _is_prose(pending[-1][1]) and not looks_like_caption(pending[-1][1].strip())
+                   and (_is_prose(line) or re.search(r"[a-z)]\.$", stripped)) and not BULLET_RE.match(line)
+                   and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))  # ('... Policy &' / 'Governance.')
         if (continues or wrapped and not looks_like_caption(stripped)) and not re.search(r"[.!?:;]\s*$", pending[-1][1]):
             pending[-1] = (pending[-1][0], pending[-1][1].rstrip() + " " + stripped)
         else:
