@@ -57,7 +57,7 @@ def _walk(node: Tag, builder: BlockBuilder) -> None:
     loose: list[str] = []  # text directly inside a <div>, outside any block tag
 
     def flush() -> None:
-        text = clean_text(" ".join(loose))
+        text = _collapse(" ".join(loose))
         loose.clear()
         if text:
             builder.paragraph(text)
@@ -96,7 +96,12 @@ def _walk(node: Tag, builder: BlockBuilder) -> None:
 
 
 def _text(tag: Tag) -> str:
-    return clean_text(tag.get_text(" "))
+    return _collapse(tag.get_text(" "))
+
+
+def _collapse(text: str) -> str:
+    """HTML text with its white space collapsed: a line break in the source is a space."""
+    return clean_text(re.sub(r"\s+", " ", text))
 
 
 def _list(tag: Tag, builder: BlockBuilder) -> None:
