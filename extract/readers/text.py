@@ -156,10 +156,12 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             i += 1
             continue
         stripped = line.strip()
-        continues = pending and (line[:1].isspace() or stripped[:1].islower()) and not BULLET_RE.match(line)
-        if looks_like_caption(stripped) or pending and (looks_like_caption(pending[-1][1].strip())
-                                                         or CONTENTS_TITLE_RE.match(pending[-1][1])):
-            continues = False  # a caption or 'Contents' is a line of its own, however the next is indented
+        continues = (pending and (line[:1].isspace() or stripped[:1].islower()) and not BULLET_RE.match(line)
+                     and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))  # an indented numbered list
+        if looks_like_caption(stripped) or _is_label_value(stripped) or pending and (
+                looks_like_caption(pending[-1][1].strip()) or CONTENTS_TITLE_RE.match(pending[-1][1])
+                or _is_label_value(pending[-1][1])):
+            continues = False  # a caption, 'Contents' or 'Label: 71 (33%)' is a line of its own, however indented
         if _unmarked_item(lines, i, last_item):
             flush()  # an item of a list whose bullets were pictures (a PDF from a browser, exported as text)
             builder.list_item(stripped, line=i + 1)
@@ -169,7 +171,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         # a long line that stops mid-sentence was wrapped: '... and 91' / '(43%) were not upheld', even
         # '... at stage' / '3. All complaints were ...'
         wrapped = (pending and _is_prose(pending[-1][1]) and not looks_like_caption(pending[-1][1].strip())
-                   and (_is_prose(line) or re.search(r"[a-z)]\.$", stripped)) and not BULLET_RE.match(line)
+                   and (_is_prose(line) or re.search(r"[\w)][.!?]$", stripped)) and not BULLET_RE.match(line)
                    and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))  # ('... Policy &' / 'Governance.')
         if (continues or wrapped and not looks_like_caption(stripped)) and not re.search(r"[.!?:;]\s*$", pending[-1][1]):
             pending[-1] = (pending[-1][0], pending[-1][1].rstrip() + " " + stripped)
@@ -185,10 +187,14 @@ def _is_prose(text: str) -> bool:
     """A line of running text (long enough to have been wrapped), not a row of a table laid out
     with spaces, leader dots or box characters."""
     text = re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+", "", text)  # '3.6   Of the 164 ...': the paragraph's number
-    label = re.match(r"^\s*([^:\d]{3,80}):\s+[£$]?\d", text)  # 'Average Stage 1 response time: 12 working days'
     return (len(text.strip()) >= WRAPPED_LINE_CHARS - 6 and len(re.findall(r"[A-Za-z]{2,}", text)) >= 6
-            and not re.search(r"\S {3,}\S|\.{4,}|[│┃━─|]", text.strip())
-            and not (label and len(label.group(1).split()) <= MAX_INFOGRAPHIC_LABEL_WORDS))
+            and not re.search(r"\S {3,}\S|\.{4,}|[│┃━─|]", text.strip()) and not _is_label_value(text))
+
+
+def _is_label_value(text: str) -> bool:
+    """'Average Stage 1 response time: 12 working days': a short label, a colon and a figure."""
+    label = re.match(r"^\s*([^:\d]{3,80}):\s+[£$]?\d", text)
+    return bool(label) and len(label.group(1).split()) <= MAX_INFOGRAPHIC_LABEL_WORDS
 
 
 def _unmarked_item(lines: list[str], i: int, last_item: int | None) -> bool:
