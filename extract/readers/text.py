@@ -171,6 +171,8 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         # a long line that stops mid-sentence was wrapped: '... and 91' / '(43%) were not upheld', even
         # '... at stage' / '3. All complaints were ...'
         wrapped = (pending and _is_prose(pending[-1][1]) and not looks_like_caption(pending[-1][1].strip())
+                   and not (len(pending) == 1 and re.match(r"^\s*\d{1,2}\.\s+[A-Z]", pending[0][1])
+                            and len(pending[0][1].split()) <= MAX_HEADING_WORDS)  # '3. Details of complaints ...'
                    and (_is_prose(line) or re.search(r"[\w)][.!?]$", stripped)) and not BULLET_RE.match(line)
                    and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))  # ('... Policy &' / 'Governance.')
         if (continues or wrapped and not looks_like_caption(stripped)) and not re.search(r"[.!?:;]\s*$", pending[-1][1]):
