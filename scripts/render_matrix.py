@@ -819,7 +819,7 @@ def score_file(document: GoldDocument, producer: str, path: Path) -> Scored:
     result = score(path.name, extraction.facts, gold.facts)
     return Scored(document.set, document.stem, producer, result.gold, result.extracted, len(result.matched),
                   [describe_gold(m) for m in result.missed], [describe_fact(e) for e in result.extra],
-                  extraction.error)
+                  extraction.error if extraction.status.value == "failed" else None)
 
 
 def score_text(document: GoldDocument) -> Scored:
