@@ -8,12 +8,14 @@ STAMP  := $(VENV)/.installed
 DB     ?= complaints.db
 PORT   ?= 8001
 
-.PHONY: help venv build serve test test-deps bench fixtures screenshot clean
+.PHONY: help venv build serve test test-deps bench fixtures renderings reader-goldens screenshot clean
 
 help:
 	@echo "make serve   build $(DB) from the bundled corpus and serve it at http://127.0.0.1:$(PORT)"
 	@echo "make test    run all tests (installs Debian test tools if missing: poppler-utils, chromium)"
 	@echo "make bench   run the speed and memory benchmark"
+	@echo "make renderings      build the rendering matrix and score every rendering (scripts/render_matrix.py)"
+	@echo "make reader-goldens  rewrite tests/fixtures/readers/*.json from the readers' output"
 	@echo "make build   only build $(DB)"
 	@echo "make clean   remove the database, caches and the virtualenv"
 
@@ -44,6 +46,12 @@ bench: $(STAMP) test-deps
 
 fixtures: $(STAMP)
 	$(BIN)/python scripts/make_fixtures.py
+
+renderings: $(STAMP) test-deps
+	$(BIN)/python scripts/render_matrix.py --score
+
+reader-goldens: $(STAMP)
+	READER_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_reader_goldens.py
 
 screenshot: $(STAMP) test-deps
 	UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest tests/test_browser.py -q
