@@ -56,6 +56,15 @@ class PdfSettings(BaseModel):
     min_gutter: float = Field(8.0, description="a gap between columns of text at least this wide (pt)")
     gutter_crossings: float = Field(0.02, description="share of a page's words that may cross the gap (a title over both columns)")
     min_column_prose_lines: int = Field(2, description="lines of five words or more each column needs: a borderless table is not two columns")
+    prose_words: int = Field(5, description="a line of this many words or more is running text, not a title or a cell")
+    column_end_share: float = Field(0.25, description="the lines of a left column end this near the gutter (share of its width)")
+    gutter_slack: int = Field(2, description="words over the emptiest gap that still leave it a gap (a title across both columns)")
+    box_tolerance: float = Field(2.0, description="a word this far outside a table's box is still inside it (pt)")
+    max_title_words: int = Field(8, description="a column title has no more words than this")
+    wrapped_line_gap: float = Field(0.6, description="a cell's next line sits closer than this share of a row's gap and of the font size")
+    same_size: float = Field(0.6, description="lines whose font sizes differ by less are in one style (pt)")
+    heading_line_gap: float = Field(0.5, description="a heading goes on onto the next line when the gap is under this many font sizes")
+    max_heading_words: int = Field(14, description="a line of more words is text, not a heading")
     max_marker_size: float = Field(8.0, description="a filled shape no larger than this, just left of a line, is its bullet (pt)")
     max_marker_gap: float = Field(24.0, description="how far left of a line's first word its drawn bullet may be (pt)")
 
@@ -66,11 +75,7 @@ class PdfSettings(BaseModel):
         return cls(**(value or {}))
 
 
-MAX_TITLE_WORDS = 8
 ABBREVIATION_RE = re.compile(r"(?:\S+\s)?[A-Za-z]{1,5}\.")  # 'No.', 'Avg.', '2018-19 No.': a column title, not a sentence
-PROSE_WORDS = 5  # a line of this many words or more is running text
-WRAPPED_LINE_GAP = 0.6  # a cell's next line sits closer than this share of a row's gap (and of the font size)
-COLUMN_END_SHARE = 0.25  # the lines of a left column of text end near the gutter (share of the column's width)
 COUNT_AND_SHARE_RE = re.compile(r"[£]?\d[\d,]*(?:\.\d+)?%?\s*\(\s*\d[\d,]*(?:\.\d+)?%?\s*\)")  # '17 (18%)'
 SECTION_OR_CAPTION_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|(?:table|figure|chart)\s+\d+[.:]?)$", re.IGNORECASE)
 SQUEEZED_FIGURES_RE = re.compile(r"\d+\*?(?:\s+(?:\d+\*?|[-–+]))+")
@@ -210,7 +215,7 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
         for word in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
     ]
     height = float(page.height)
-    loose = [w for w in words if not any(_word_inside(w, t.bbox) for t in ruled)]  # the words outside ruled tables
+    loose = [w for w in words if not any(_word_inside(w, t.bbox, settings) for t in ruled)]  # the words outside ruled tables
     body = [w for w in loose  # without running headers and footers, for finding columns
             if height * settings.margin_share <= w["top"] and w["bottom"] <= height * (1 - settings.margin_share)]
     content.gutter = column_gutter(body, float(page.width), settings, [t.bbox for t in ruled])
@@ -225,7 +230,7 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
         tables += borderless
         lines += remaining
     for table in ruled:
-        table.column = _column_of(table.bbox[0], table.bbox[2], content.gutter)
+        table.column = _column_of(table.bbox[0], table.bbox[2], content.gutter, settings)
     content.tables = sorted(tables, key=lambda t: _reading_key(t.bbox[1], t.column, _spans(content, tables, lines)))
     content.lines = lines
     return content
@@ -262,7 +267,7 @@ def column_gutter(words: list[dict], width: float, settings: PdfSettings,
         for x in range(max(low, int(x0)), min(high, int(x1)) + 1):
             covered[x - low] += weight
     # the gap is where fewest words are: a title over both columns may cross it
-    allowed = min(settings.gutter_crossings * len(words), min(covered) + 2)
+    allowed = min(settings.gutter_crossings * len(words), min(covered) + settings.gutter_slack)
     best, run_start = None, None
     for offset, count in enumerate(covered + [allowed + 1]):
         if count <= allowed:
@@ -286,11 +291,11 @@ def column_gutter(words: list[dict], width: float, settings: PdfSettings,
         right = [w for w in row if w["x0"] >= gutter]
         crossing = len(left) + len(right) < len(row)
         close = bool(left and right) and min(r["x0"] for r in right) - max(l["x1"] for l in left) < settings.min_gutter
-        if (crossing or close) and len(row) >= PROSE_WORDS and not all(
+        if (crossing or close) and len(row) >= settings.prose_words and not all(
                 _is_bold(w.get("fontname", "")) for w in row):
             return None  # running text across the middle: one column (a borderless table, maybe); a bold title may
-        left_prose += len(left) >= PROSE_WORDS and gutter - max(w["x1"] for w in left) < COLUMN_END_SHARE * gutter
-        right_prose += len(right) >= PROSE_WORDS
+        left_prose += len(left) >= settings.prose_words and gutter - max(w["x1"] for w in left) < settings.column_end_share * gutter
+        right_prose += len(right) >= settings.prose_words
     for x0, _, x1, _ in tables:  # a ruled table in one column holds that column as text would
         left_prose += settings.min_column_prose_lines * (x1 <= gutter)
         right_prose += settings.min_column_prose_lines * (x0 >= gutter)
@@ -299,16 +304,18 @@ def column_gutter(words: list[dict], width: float, settings: PdfSettings,
     return gutter
 
 
-def _column_of(x0: float, x1: float, gutter: float | None) -> int:
+def _column_of(x0: float, x1: float, gutter: float | None, settings: PdfSettings) -> int:
     if gutter is None:
         return 0
-    return 0 if x1 <= gutter + 2 else 1 if x0 >= gutter - 2 else -1
+    slack = settings.box_tolerance
+    return 0 if x1 <= gutter + slack else 1 if x0 >= gutter - slack else -1
 
 
-def _word_inside(word: dict, bbox) -> bool:
+def _word_inside(word: dict, bbox, settings: PdfSettings) -> bool:
     x0, top, x1, bottom = bbox
     middle = (word["top"] + word["bottom"]) / 2
-    return top - 1 <= middle <= bottom + 1 and word["x0"] >= x0 - 2 and word["x1"] <= x1 + 2
+    slack = settings.box_tolerance
+    return top - slack / 2 <= middle <= bottom + slack / 2 and word["x0"] >= x0 - slack and word["x1"] <= x1 + slack
 
 
 def _spans(content: PageContent, tables: list[PageTable], lines: list[Line]) -> list[float] | None:
@@ -356,12 +363,6 @@ def _is_bold(font: str) -> bool:
 
 def _is_italic(font: str) -> bool:
     return bool(re.search(r"italic|oblique", font, re.I))
-
-
-def _inside(line: Line, bbox) -> bool:
-    x0, top, x1, bottom = bbox
-    middle = (line.top + line.bottom) / 2
-    return top - 1 <= middle <= bottom + 1 and line.x0 >= x0 - 2 and line.x1 <= x1 + 2
 
 
 def _lines(words: list[dict], page: int, settings: PdfSettings, gutter: float | None = None) -> list[Line]:
@@ -457,7 +458,8 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
             above = top - 1
             if above < 0 or above in used or bullet[above] or (candidate[above] and not years_only[above]):
                 break
-            if lines[top].top - lines[above].bottom >= settings.header_gap * lines[top].size or not _is_title_line(lines[above], segmented):
+            if (lines[top].top - lines[above].bottom >= settings.header_gap * lines[top].size
+                    or not _is_title_line(lines[above], segmented, settings)):
                 break
             above_lines.append(above)
             top = above
@@ -476,12 +478,12 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
     return tables, remaining
 
 
-def _is_title_line(line: Line, segmented) -> bool:
+def _is_title_line(line: Line, segmented, settings: PdfSettings) -> bool:
     """Column titles are short and are not sentences (a justified paragraph has wide gaps too)."""
     texts = [" ".join(w["text"] for w in s) for s in segmented(line)]
     if SECTION_OR_CAPTION_RE.match(texts[0]):
         return False  # '2   Volumes', 'Table 1   Representations received': a heading, not column titles
-    return all(len(text.split()) <= MAX_TITLE_WORDS
+    return all(len(text.split()) <= settings.max_title_words
                and not (text.rstrip().endswith((".", ",", ";")) and not ABBREVIATION_RE.fullmatch(text.strip()))
                for text in texts)
 
@@ -555,10 +557,10 @@ def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> Pa
         rows.append([Cell(text=t, bold=bool(t) and styles.get(n, (False, False))[0],
                           italic=bool(t) and styles.get(n, (False, False))[1]) for n, t in enumerate(cells)])
     bbox = (min(l.x0 for l in group), group[0].top, max(l.x1 for l in group), group[-1].bottom)
-    return PageTable(page, bbox, _join_wrapped_lines(rows, group), borderless=True)
+    return PageTable(page, bbox, _join_wrapped_lines(rows, group, settings), borderless=True)
 
 
-def _join_wrapped_lines(rows: list[list[Cell]], group: list[Line]) -> list[list[Cell]]:
+def _join_wrapped_lines(rows: list[list[Cell]], group: list[Line], settings: PdfSettings) -> list[list[Cell]]:
     """Cell text wrapped onto more lines. A line closer to the line above than rows are to one
     another is more of the same row: column titles wrapped over several lines join cell by
     cell ('Stage 1' / 'complaints'); a row label wrapped onto a line of its own
@@ -566,7 +568,7 @@ def _join_wrapped_lines(rows: list[list[Cell]], group: list[Line]) -> list[list[
     gaps = [b.top - a.bottom for a, b in zip(group, group[1:])]
     if not gaps:
         return rows
-    tight = min(statistics.median(gaps), statistics.median(line.size for line in group)) * WRAPPED_LINE_GAP
+    tight = min(statistics.median(gaps), statistics.median(line.size for line in group)) * settings.wrapped_line_gap
     out: list[list[Cell]] = [rows[0]]
     titles = not _has_figures(rows[0])
     for row, gap in zip(rows[1:], gaps):
@@ -768,13 +770,14 @@ def _emit_lines(lines: list[Line], builder: BlockBuilder, body_size: float, sett
             if (line_kind == "list" and kind == "paragraph" and NUMBERED_RE.match(line.text) and not line.marked
                     and not re.search(r"[.:;!?]\s*$", previous.text) and gap <= settings.paragraph_gap * line.size):
                 line_kind = "paragraph"  # '... reviewed at stage' / '3. All complaints were ...': a wrapped sentence
-            same_style = abs(line.size - previous.size) < 0.6 and line.bold == previous.bold
+            same_style = abs(line.size - previous.size) < settings.same_size and line.bold == previous.bold
             continues = (
                 gap <= settings.paragraph_gap * line.size
                 and same_style
                 and line_kind != "list"
                 and kind != "heading"
-            ) or (kind == "heading" and line_kind == "heading" and gap <= 0.5 * line.size and same_style)
+            ) or (kind == "heading" and line_kind == "heading" and gap <= settings.heading_line_gap * line.size
+                  and same_style)
             if not continues:
                 close()
                 kind = line_kind
@@ -791,7 +794,7 @@ def _line_kind(line: Line, body_size: float, settings: PdfSettings) -> str:
     if NUMBERED_RE.match(text) and not line.bold and line.size < body_size + settings.heading_size_step:
         return "list"  # '1. Representations made to the Council' (a bold or larger one is a heading)
     words = text.split()
-    short = len(words) <= 14 and not re.search(r"[.;,]$", text)
+    short = len(words) <= settings.max_heading_words and not re.search(r"[.;,]$", text)
     if short and (line.size >= body_size + settings.heading_size_step or line.bold):
         return "heading"
     return "paragraph"
