@@ -202,7 +202,7 @@ def _read_page(page, settings: PdfSettings) -> PageContent:
     content = PageContent(number=page.page_number, height=float(page.height))
     ruled = []
     chars = page.chars
-    for found in page.find_tables():
+    for found in (page.find_tables() if _may_hold_ruled_table(page) else []):
         rows = [
             [_styled_cell(text, bbox, chars) for text, bbox in zip(texts, row.cells)]
             for texts, row in zip(found.extract(), found.rows)
@@ -333,6 +333,14 @@ def _reading_key(top: float, column: int, spans: list[float] | None) -> tuple[fl
         return (0.0, 0, top)
     band = float(bisect_left(spans, top))
     return (band + 0.5, 0, top) if column == -1 else (band, column, top)
+
+
+def _may_hold_ruled_table(page) -> bool:
+    """A ruled table needs two horizontal and two vertical rules: a page of text alone is not
+    searched for one (the search is most of the reading time)."""
+    edges = page.edges
+    horizontal = sum(1 for e in edges if e["orientation"] == "h")
+    return horizontal >= 2 and len(edges) - horizontal >= 2
 
 
 def _styled_cell(text: str | None, bbox, chars: list[dict]) -> Cell:
