@@ -519,43 +519,27 @@ def find_tables(lines: list[str], dropped: set[int]) -> list[_Region]:
                 i = region.end
                 continue
         if BOX_LINE_RE.match(line) and ("│" in line or "┌" in line or "┏" in line or "╔" in line):
-            j = i
-            while j < n and (BOX_LINE_RE.match(lines[j]) and not RULE_RE.match(lines[j].replace("┌", "─"))
-                             or "│" in lines[j]):
-                j += 1
-            block = box_table(lines[i:j])
-            if block:
-                regions.append(_Region(i, j, block))
+            j = _extent(lines, i, lambda k: BOX_LINE_RE.match(lines[k]) and not RULE_RE.match(
+                lines[k].replace("┌", "─")) or "│" in lines[k])
+            _add(regions, box_table(lines[i:j]), i, j)
             i = max(j, i + 1)
             continue
         if PIPE_ROW_RE.match(line):
-            j = i
-            while j < n and PIPE_ROW_RE.match(lines[j]):
-                j += 1
-            block = pipe_table(lines[i:j])
-            if block:
-                regions.append(_Region(i, j, block))
+            j = _extent(lines, i, lambda k: PIPE_ROW_RE.match(lines[k]))
+            _add(regions, pipe_table(lines[i:j]), i, j)
             i = j
             continue
         if line.startswith("\t") and not line.strip("\t ").count("\t") and line.strip() \
                 and i + 1 < n and lines[i + 1].startswith("\t"):
             # one cell per line, rows separated by blank lines
-            j = i
-            while j < n and (lines[j].startswith("\t") or not lines[j].strip() and j + 1 < n
-                             and lines[j + 1].startswith("\t")):
-                j += 1
-            block = cell_per_line_table(lines[i:j])
-            if block:
-                regions.append(_Region(i, j, block))
+            j = _extent(lines, i, lambda k: lines[k].startswith("\t") or not lines[k].strip() and k + 1 < n
+                        and lines[k + 1].startswith("\t"))
+            _add(regions, cell_per_line_table(lines[i:j]), i, j)
             i = j
             continue
         if "\t" in line and line.rstrip(" ").endswith("\t") and i + 1 < n and chart_line(lines[i + 1]):
-            j = i + 1
-            while j < n and chart_line(lines[j]):
-                j += 1
-            block = chart_table(plain(line.replace("\t", " ")), lines[i + 1:j])
-            if block:
-                regions.append(_Region(i, j, block))
+            j = _extent(lines, i + 1, lambda k: chart_line(lines[k]))
+            if _add(regions, chart_table(plain(line.replace("\t", " ")), lines[i + 1:j]), i, j):
                 i = j
                 continue
         if is_tab_row(line):
@@ -594,6 +578,20 @@ def find_tables(lines: list[str], dropped: set[int]) -> list[_Region]:
                 continue
         i += 1
     return regions
+
+
+def _extent(lines: list[str], start: int, belongs) -> int:
+    """The index after the run of lines from `start` for which `belongs(index)` holds."""
+    end = start
+    while end < len(lines) and belongs(end):
+        end += 1
+    return end
+
+
+def _add(regions: list[_Region], block: Block | None, start: int, end: int) -> bool:
+    if block:
+        regions.append(_Region(start, end, block))
+    return bool(block)
 
 
 def _row_after_blank(lines: list[str], j: int, rows: list[list[Cell]]) -> bool:
