@@ -201,8 +201,10 @@ def _is_password_error(exc: BaseException) -> bool:
 def _read_page(page, settings: PdfSettings) -> PageContent:
     content = PageContent(number=page.page_number, height=float(page.height))
     ruled = []
-    chars = page.chars
     for found in (page.find_tables() if _may_hold_ruled_table(page) else []):
+        x0, top, x1, bottom = found.bbox
+        chars = [c for c in page.chars  # the table's own, by the middle of each letter
+                 if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
         rows = [
             [_styled_cell(text, bbox, chars) for text, bbox in zip(texts, row.cells)]
             for texts, row in zip(found.extract(), found.rows)
