@@ -9,12 +9,14 @@ STAMP  := $(VENV)/.installed
 DB     ?= complaints.db
 PORT   ?= 8001
 
-.PHONY: help venv build serve test test-deps bench fixtures screenshot clean
+.PHONY: help venv build serve test test-deps bench fixtures renderings reader-goldens screenshot clean
 
 help:
 	@echo "make serve   build $(DB) from the bundled corpus and serve it at http://127.0.0.1:$(PORT) (PORT=... for another)"
 	@echo "make test    run all tests (installs test tools if missing: poppler-utils, chromium, axe-core from npm)"
 	@echo "make bench   run the speed and memory benchmark"
+	@echo "make renderings      build the rendering matrix and score every rendering (scripts/render_matrix.py)"
+	@echo "make reader-goldens  rewrite tests/fixtures/readers/*.json from the readers' output"
 	@echo "make build   only build $(DB)"
 	@echo "make clean   remove the database, caches and the virtualenv"
 
@@ -45,6 +47,12 @@ bench: $(STAMP) test-deps
 
 fixtures: $(STAMP)
 	$(BIN)/python scripts/make_fixtures.py
+
+renderings: $(STAMP) test-deps
+	$(BIN)/python scripts/render_matrix.py --score
+
+reader-goldens: $(STAMP)
+	READER_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_reader_goldens.py
 
 # docs/screenshot.png (a comparison) and docs/fact.png (a fact page), for the README
 screenshot: $(STAMP) test-deps

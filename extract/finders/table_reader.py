@@ -91,6 +91,8 @@ class TableReader:
                 best, best_count = dimension, count
         if best and best_count >= max(2, SETTINGS.fixed_dim_vote * len(counted)):
             return best
+        if all(self.lexicon.stage_value(label) for label in counted):
+            return None  # rows of stages: a heading's 'Outcomes and response times' does not make them outcomes
         for info in self.context:
             if info.dimension in FREE_DIMENSIONS | set(FIXED_DIMENSIONS) | {"council"}:
                 return info.dimension

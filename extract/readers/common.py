@@ -88,10 +88,12 @@ class BlockBuilder:
         if text:
             self.blocks.append(ListItem(index=self._next(), text=text, marker=marker, **where))
 
-    def table(self, rows: list[list[Cell]], source_text: str | None = None, **where) -> None:
+    def table(self, rows: list[list[Cell]], source_text: str | None = None, caption: str | None = None,
+              **where) -> None:
         rows = [row for row in rows if any(cell.text for cell in row)]
         if rows:
-            self.blocks.append(Table(index=self._next(), rows=rows, source_text=source_text, **where))
+            self.blocks.append(Table(index=self._next(), rows=rows, source_text=source_text, caption=caption or None,
+                                     **where))
 
     def chart(self, title: str | None, categories: list[str], series: list[Series], complete: bool,
               source_text: str | None = None, **where) -> None:
@@ -106,6 +108,8 @@ def document_text(doc_blocks: list) -> str:
     parts = []
     for block in doc_blocks:
         if isinstance(block, Table):
+            if block.caption:
+                parts.append(block.caption)
             parts.extend("\t".join(cell.text for cell in row) for row in block.rows)
         elif isinstance(block, Chart):
             parts.append(block.title or "")
@@ -115,13 +119,178 @@ def document_text(doc_blocks: list) -> str:
     return "\n".join(parts)
 
 
-def finish(source: SourceDocument, builder: BlockBuilder, warnings: list[str] | None = None) -> Document:
-    blocks = builder.blocks
+def finish(source: SourceDocument, builder: BlockBuilder, warnings: list[str] | None = None,
+           captions: set[int] | None = None, continued: set[int] | None = None) -> Document:
+    """The read document, with what every format shares settled the same way: contents entries
+    dropped, a line of label-figure pairs made a table, captions attached to their tables."""
+    blocks = attach_captions(leaders_to_tables(pairs_to_tables(drop_contents(builder.blocks))), captions or set(),
+                             continued or set())
     text = document_text(blocks)
     if not text.strip():
         raise EmptyDocumentError(f"{source.file_name}: no text found in the file")
     source = source.model_copy(update={"blocks": len(blocks)})
     return Document(source=source, blocks=blocks, text=text, warnings=warnings or [])
+
+
+# -- what every format shares: contents, label-figure pairs ------------------------------------
+
+# a contents entry: '4. Stage 1 complaints ........ 4', 'Stage 1 complaints …… 4'
+CONTENTS_LINE_RE = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}\s*$|…+\s*\d{1,3}\s*$")
+CONTENTS_TITLE_RE = re.compile(r"^\W*(?:table\s+of\s+)?contents?\W*$", re.IGNORECASE)
+# an entry under a 'Contents' title without leaders: '3. Stage 1 complaints 4'
+CONTENTS_ENTRY_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d+)*\.?\s+)?[A-Za-z][^.!?]{0,80}?\s\d{1,3}\s*$")
+INLINE_PAIR_RE = re.compile(r"(?P<label>[A-Za-z][^|·•\d]*?)\s*:?\s+(?P<value>\d[\d,]*(?:\.\d+)?%?)")
+MIN_INLINE_PAIRS = 3
+# a label and its figure joined by leader dots: 'Compliments ........ 97   (last year: 81)'
+LEADER_VALUE_RE = re.compile(r"^(?P<label>[^.]\S.*?)\s*(?:\.\s?){4,}\s*(?P<value>[£$]?\d[\d,]*(?:\.\d+)?%?(?:\s.*)?)$")
+
+
+def is_contents_line(text: str) -> bool:
+    """A contents entry with leader dots and a page number."""
+    return bool(CONTENTS_LINE_RE.search(text))
+
+
+def drop_contents(blocks: list) -> list:
+    """Contents entries are not text: lines with leader dots and a page number, and the run of
+    short lines ending in a page number under a 'Contents' title."""
+    out = []
+    under_contents = False
+    for block in blocks:
+        text = getattr(block, "text", None)
+        if isinstance(block, (Paragraph, ListItem, Heading)) and text is not None:
+            if CONTENTS_TITLE_RE.match(text):
+                under_contents = True
+                out.append(block)
+                continue
+            if is_contents_line(text) or (under_contents and CONTENTS_ENTRY_RE.match(text)):
+                continue
+        under_contents = False
+        out.append(block)
+    return out
+
+
+def inline_pairs(text: str) -> list[tuple[str, str]] | None:
+    """'Online form 61 | Email 47 | Telephone 24': three or more label-figure pairs on one line."""
+    parts = [part.strip() for part in re.split(r"\s[|·•]\s", text)]
+    if len(parts) < MIN_INLINE_PAIRS:
+        return None
+    pairs = [INLINE_PAIR_RE.fullmatch(part) for part in parts]
+    if not all(pairs):
+        return None
+    return [(m.group("label"), m.group("value")) for m in pairs]
+
+
+def pairs_to_tables(blocks: list) -> list:
+    """A paragraph of label-figure pairs is a table of two columns, in every format."""
+    out = []
+    for block in blocks:
+        pairs = inline_pairs(block.text) if isinstance(block, Paragraph) else None
+        if pairs:
+            where = block.model_dump(include={"index", "page", "line", "bbox"})
+            block = Table(rows=[[Cell(text=label), Cell(text=value)] for label, value in pairs],
+                          source_text=block.text, **where)
+        out.append(block)
+    return out
+
+
+def leaders_to_tables(blocks: list) -> list:
+    """Lines of a label, leader dots and a figure ('Stage 1 complaints ...... 168 (last year:
+    151)') are the rows of a table of two columns, whichever block each line became."""
+    out: list = []
+    run: list = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            rows = [[Cell(text=m.group("label").strip()), Cell(text=m.group("value").strip())]
+                    for m in (LEADER_VALUE_RE.match(b.text) for b in run)]
+            where = run[0].model_dump(include={"index", "page", "line", "bbox"})
+            out.append(Table(rows=rows, source_text="\n".join(b.text for b in run), **where))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for block in blocks:
+        if isinstance(block, (Paragraph, Heading, ListItem)) and LEADER_VALUE_RE.match(block.text):
+            run.append(block)
+            continue
+        close()
+        out.append(block)
+    close()
+    return out
+
+
+# -- captions ----------------------------------------------------------------------------------
+
+# 'Table 3 - Stage 1 outcomes', 'Table A: Summary', 'Figure 2', 'Chart 7: Response timescales'
+CAPTION_RE = re.compile(r"^\W*(?:[Tt]able|[Ff]igure|[Cc]hart|[Gg]raph|TABLE|FIGURE|CHART|GRAPH)\s*[A-Z]?\d{0,3}[a-z]?"
+                        r"\s*(?:[-–—:.)]|$|\s+[A-Z(])")
+MAX_CAPTION_WORDS = 25
+
+
+def looks_like_caption(text: str) -> bool:
+    """A table's or figure's title by its typography: 'Table 3 - ...', 'Figure 2: ...', short,
+    not a sentence ('Table 5 below shows ...' is one)."""
+    text = text.strip()
+    return (bool(CAPTION_RE.match(text)) and len(text.split()) <= MAX_CAPTION_WORDS
+            and not text.endswith(".") and not re.match(r"^\W*\w+\s*\w*\s+(?:below|above)\b", text, re.I))
+
+
+def attach_captions(blocks: list, styled: set[int] = frozenset(), continued: set[int] = frozenset()) -> list:
+    """Give each table the caption printed right above it or right below it, whatever made the
+    file; the caption is then not also a block of its own. A caption is a paragraph or heading
+    that looks like one (`looks_like_caption`) or that the format marks as one (`styled`, block
+    indexes: a Word 'Caption' paragraph). Where a caption sits between two tables, the side
+    most captions of the document take decides. A caption with no table next to it (a chart
+    that was a picture) is a title: it is kept as a heading. A table that goes on from the
+    page before (`continued`) has the caption of the table it continues. `styled` and
+    `continued` hold the `index` the reader gave those blocks; the blocks are numbered again
+    from 0."""
+    def is_caption(n: int) -> bool:
+        block = blocks[n] if 0 <= n < len(blocks) else None
+        return isinstance(block, (Paragraph, Heading)) and (block.index in styled or looks_like_caption(block.text))
+
+    def is_table(n: int) -> bool:
+        return 0 <= n < len(blocks) and isinstance(blocks[n], Table)
+
+    above = sum(1 for n in range(len(blocks)) if is_caption(n) and is_table(n + 1))
+    below = sum(1 for n in range(len(blocks)) if is_caption(n) and is_table(n - 1) and not is_table(n + 1))
+    prefer_below = below > above
+    used: set[int] = set()
+    captions: dict[int, str] = {}
+    for n, block in enumerate(blocks):
+        if not isinstance(block, Table) or block.caption:
+            continue
+        sides = [n - 1, n + 1] if not prefer_below else [n + 1, n - 1]
+        for side in sides:
+            if side in used or not is_caption(side):
+                continue
+            if side == n + 1 and is_table(n + 2) and not prefer_below:
+                continue  # the caption of the next table
+            if side == n - 1 and is_table(n - 2) and prefer_below:
+                continue  # the caption of the table before
+            captions[n] = blocks[side].text
+            used.add(side)
+            break
+    tables = [n for n, block in enumerate(blocks) if isinstance(block, Table)]
+    for before, after in zip(tables, tables[1:]):  # a caption below a table split over pages names both parts
+        if blocks[after].index in continued and captions.get(after) and not captions.get(before) \
+                and not blocks[before].caption:
+            captions[before] = captions[after]
+    out = []
+    last_caption = None
+    for n, block in enumerate(blocks):
+        if n in used:
+            continue
+        if isinstance(block, Table) and block.index in continued and n not in captions and not block.caption:
+            captions[n] = last_caption
+        if isinstance(block, Table):
+            last_caption = captions.get(n) or block.caption
+        if captions.get(n):
+            block = block.model_copy(update={"caption": captions[n]})
+        elif isinstance(block, Paragraph) and is_caption(n):
+            block = Heading(**block.model_dump(exclude={"kind"}), level=4)
+        out.append(block)
+    return [block.model_copy(update={"index": n}) for n, block in enumerate(out)]
 
 
 # -- flattened chart data -----------------------------------------------------------------------

@@ -30,6 +30,8 @@ NS = {
 }
 CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 HEADING_STYLE = re.compile(r"^(?:heading|title)\s*(\d)?", re.IGNORECASE)
+CAPTION_STYLE = re.compile(r"caption", re.IGNORECASE)  # Word's 'Caption', pandoc's 'Table Caption'
+CONTENTS_STYLE = re.compile(r"^toc\s*\d", re.IGNORECASE)  # Word's table of contents entries ('TOC 1')
 LIST_STYLE = re.compile(r"list|bullet", re.IGNORECASE)
 SHORT_HEADING_WORDS = 12
 
@@ -41,22 +43,23 @@ def read(path: Path) -> Document:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError(f"{path.name}: not a readable Word document ({type(exc).__name__}: {exc})") from exc
     builder = BlockBuilder()
+    captions: set[int] = set()  # blocks in a caption style
     title = word.core_properties.title or None
     body = word.element.body
     for child in body.iterchildren():
         tag = etree.QName(child).localname
         if tag == "p":
-            _paragraph(DocxParagraph(child, word._body), word, builder)
+            _paragraph(DocxParagraph(child, word._body), word, builder, captions)
         elif tag == "tbl":
             _table(DocxTable(child, word._body), builder)
         elif tag == "sdt":  # content controls wrap paragraphs and tables
             for inner in child.iter(f"{{{NS['w']}}}p"):
-                _paragraph(DocxParagraph(inner, word._body), word, builder)
+                _paragraph(DocxParagraph(inner, word._body), word, builder, captions)
     source = source.model_copy(update={"title": title})
-    return finish(source, builder)
+    return finish(source, builder, captions=captions)
 
 
-def _paragraph(paragraph: DocxParagraph, word, builder: BlockBuilder) -> None:
+def _paragraph(paragraph: DocxParagraph, word, builder: BlockBuilder, captions: set[int]) -> None:
     for chart in _charts_in(paragraph, word):
         categories, series, title = chart
         complete = all(len(s.values) == len(categories) for s in series)
@@ -71,7 +74,12 @@ def _paragraph(paragraph: DocxParagraph, word, builder: BlockBuilder) -> None:
         return
     style = paragraph.style.name if paragraph.style is not None else ""
     heading = HEADING_STYLE.match(style)
-    if heading:
+    if CONTENTS_STYLE.match(style):
+        return  # a contents entry: a title and its page number, not text of the report
+    if CAPTION_STYLE.search(style):
+        captions.add(len(builder.blocks))
+        builder.paragraph(text)
+    elif heading:
         builder.heading(text, level=int(heading.group(1) or 1))
     elif LIST_STYLE.search(style) or paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None:
         builder.list_item(text, marker="-")

@@ -58,7 +58,7 @@ def _walk(node: Tag, builder: BlockBuilder) -> None:
     loose: list[str] = []  # text directly inside a <div>, outside any block tag
 
     def flush() -> None:
-        text = clean_text(" ".join(loose))
+        text = _collapse(" ".join(loose))
         loose.clear()
         if text:
             builder.paragraph(text)
@@ -97,7 +97,12 @@ def _walk(node: Tag, builder: BlockBuilder) -> None:
 
 
 def _text(tag: Tag) -> str:
-    return clean_text(tag.get_text(" "))
+    return _collapse(tag.get_text(" "))
+
+
+def _collapse(text: str) -> str:
+    """HTML text with its white space collapsed: a line break in the source is a space."""
+    return clean_text(re.sub(r"\s+", " ", text))
 
 
 def _list(tag: Tag, builder: BlockBuilder) -> None:
@@ -122,9 +127,14 @@ def _cell(tag: Tag) -> Cell:
 
 def _table(table: Tag, builder: BlockBuilder) -> None:
     caption = table.find("caption")
-    if caption is not None:
-        builder.heading(_text(caption), level=4)
+    caption_text = None
+    if caption is not None and caption.find_parent("table") is table:
+        caption_text = _text(caption)  # the table's own title, above or below it as CSS puts it
         caption.extract()
+    elif table.parent is not None and table.parent.name == "figure" and table.parent.find("figcaption"):
+        figcaption = table.parent.find("figcaption")
+        caption_text = _text(figcaption)
+        figcaption.extract()
     rows: list[list[Cell]] = []
     spans: dict[int, tuple[int, Cell]] = {}  # column -> (rows left, cell) for rowspans
     for tr in table.find_all("tr"):
@@ -150,7 +160,7 @@ def _table(table: Tag, builder: BlockBuilder) -> None:
                     spans[column + offset] = (rowspan - 1, cell)
             column += colspan
         rows.append(row)
-    builder.table(rows, source_text=table.get_text("\t", strip=True))
+    builder.table(rows, source_text=table.get_text("\t", strip=True), caption=caption_text)
 
 
 def _int(value) -> int:

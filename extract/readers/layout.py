@@ -24,7 +24,7 @@ SQUEEZED_VALUE_RE = re.compile(r"\S+(?:\s\+\s\S+)?")
 LINE_HEIGHT = 1.2  # a blank line leaves a gap of 1.4 lines, two blank lines end a table
 # two spaces or more separate columns; one space separates words
 # column titles wrapped over several lines ('Alternative / Dispute / Resolution / Cases')
-LAYOUT_SETTINGS = PdfSettings(column_gap=1.5, max_header_lines=5)
+LAYOUT_SETTINGS = PdfSettings(column_gap=1.5, max_header_lines=5, header_gap=2.5)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,8 @@ def aligned_tables(lines: list[str]) -> list[AlignedTable]:
     found = []
     for table in tables:
         first, last = round(table.bbox[1] / LINE_HEIGHT), round((table.bbox[3] - 1) / LINE_HEIGHT)
-        found.append(AlignedTable(first, last, _join_wrapped_titles(_split_squeezed_columns(table.rows))))
+        rows = _join_wrapped_labels(_join_wrapped_titles(_split_squeezed_columns(table.rows)))
+        found.append(AlignedTable(first, last, rows))
     return found
 
 
@@ -84,6 +85,30 @@ def _join_wrapped_titles(rows: list[list[Cell]]) -> list[list[Cell]]:
     titles = header[:-1] if years else header
     joined = [Cell(text=" ".join(row[n].text for row in titles if row[n].text)) for n in range(len(titles[0]))]
     return [joined] + ([years] if years else []) + body
+
+
+# the tail of a row label wrapped onto a line of its own: 'Team 3', '(early resolution)', 'child)'
+WRAPPED_TAIL_RE = re.compile(r"^(?:[a-z(].*|\S+(?:\s\S+)?\s*(?:\d{1,2}|\)))$")
+
+
+def _join_wrapped_labels(rows: list[list[Cell]]) -> list[list[Cell]]:
+    """A line of a table of spaces with no figures, whose text sits only under the labels of
+    the row of figures above it and reads as the end of a label ('Team 3'), is that label's
+    second line ('Children and Family Assessment' / 'Team 3'); a sub-heading ('Children in
+    Care') is not joined."""
+    out: list[list[Cell]] = []
+    for row in rows:
+        previous = out[-1] if out else None
+        texts = [(n, c.text) for n, c in enumerate(row) if c.text]
+        if (previous is not None and texts and any(looks_numeric(c.text) for c in previous[1:])
+                and not any(looks_numeric(t) or is_period_label(t) for _, t in texts)
+                and all(previous[n].text and not looks_numeric(previous[n].text) and WRAPPED_TAIL_RE.match(t)
+                        for n, t in texts)):
+            out[-1] = [Cell(text=f"{p.text} {c.text}".strip() if c.text else p.text, bold=p.bold, italic=p.italic)
+                       for p, c in zip(previous, row)]
+            continue
+        out.append(row)
+    return out
 
 
 def _line(index: int, raw: str) -> Line:

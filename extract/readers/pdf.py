@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,26 @@ class PdfSettings(BaseModel):
     paragraph_gap: float = Field(0.75, description="a vertical gap over this many line heights starts a paragraph")
     heading_size_step: float = Field(1.5, description="a line this many points larger than body text is a heading")
     max_pages: int = Field(2000, description="pages beyond this are not read (a warning says so)")
-    max_header_lines: int = Field(2, description="lines of column titles read above a borderless table")
+    max_header_lines: int = Field(4, description="lines of column titles read above a borderless table")
+    align_tolerance: float = Field(4.0, description="text starting this close to a cell's left edge is in its column (pt)")
+    row_gap: float = Field(2.5, description="a gap over this many font sizes between two rows ends a borderless table")
+    header_gap: float = Field(6.0, description="the same below rows of column titles (a header repeated on a new page stands off)")
+    gutter_zone: tuple[float, float] = Field(
+        (0.3, 0.7), description="share of the page width where the gap between two columns of text is looked for")
+    min_gutter: float = Field(8.0, description="a gap between columns of text at least this wide (pt)")
+    gutter_crossings: float = Field(0.02, description="share of a page's words that may cross the gap (a title over both columns)")
+    min_column_prose_lines: int = Field(2, description="lines of five words or more each column needs: a borderless table is not two columns")
+    prose_words: int = Field(5, description="a line of this many words or more is running text, not a title or a cell")
+    column_end_share: float = Field(0.25, description="the lines of a left column end this near the gutter (share of its width)")
+    gutter_slack: int = Field(2, description="words over the emptiest gap that still leave it a gap (a title across both columns)")
+    box_tolerance: float = Field(2.0, description="a word this far outside a table's box is still inside it (pt)")
+    max_title_words: int = Field(8, description="a column title has no more words than this")
+    wrapped_line_gap: float = Field(0.6, description="a cell's next line sits closer than this share of a row's gap and of the font size")
+    same_size: float = Field(0.6, description="lines whose font sizes differ by less are in one style (pt)")
+    heading_line_gap: float = Field(0.5, description="a heading goes on onto the next line when the gap is under this many font sizes")
+    max_heading_words: int = Field(14, description="a line of more words is text, not a heading")
+    max_marker_size: float = Field(8.0, description="a filled shape no larger than this, just left of a line, is its bullet (pt)")
+    max_marker_gap: float = Field(24.0, description="how far left of a line's first word its drawn bullet may be (pt)")
 
     @classmethod
     def resolve(cls, value: "PdfSettings | dict | None") -> "PdfSettings":
@@ -47,7 +67,7 @@ class PdfSettings(BaseModel):
         return cls(**(value or {}))
 
 
-MAX_TITLE_WORDS = 8
+ABBREVIATION_RE = re.compile(r"(?:\S+\s)?[A-Za-z]{1,5}\.")  # 'No.', 'Avg.', '2018-19 No.': a column title, not a sentence
 COUNT_AND_SHARE_RE = re.compile(r"[£]?\d[\d,]*(?:\.\d+)?%?\s*\(\s*\d[\d,]*(?:\.\d+)?%?\s*\)")  # '17 (18%)'
 SECTION_OR_CAPTION_RE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|(?:table|figure|chart)\s+\d+[.:]?)$", re.IGNORECASE)
 SQUEEZED_FIGURES_RE = re.compile(r"\d+\*?(?:\s+(?:\d+\*?|[-–+]))+")
@@ -68,6 +88,8 @@ class Line:
     size: float
     bold: bool
     italic: bool
+    column: int = 0  # on a page of two columns: 0 left, 1 right, -1 across both
+    marked: bool = False  # a bullet drawn as a shape (browsers print list discs so), not a character
 
     @property
     def text(self) -> str:
@@ -92,12 +114,14 @@ class PageTable:
     header_rows: int = 1
     continued: bool = False
     borderless: bool = False
+    column: int = 0
 
 
 @dataclass
 class PageContent:
     number: int
     height: float
+    gutter: float | None = None  # the x of the gap between two columns of text, if the page has two
     lines: list[Line] = field(default_factory=list)
     tables: list[PageTable] = field(default_factory=list)
 
@@ -145,9 +169,10 @@ def read(path: Path, settings: PdfSettings | dict | None = None) -> Document:
     running = _drop_running_lines(pages, settings)
     _join_continued_tables(pages)
     builder = BlockBuilder()
+    continued: set[int] = set()
     for page in pages:
-        _emit_page(page, builder, settings)
-    document = finish(source, builder, warnings)
+        _emit_page(page, builder, settings, continued)
+    document = finish(source, builder, warnings, continued=continued)
     if running:
         document = document.model_copy(update={"text": "\n".join(running) + "\n" + document.text})
     return document
@@ -168,37 +193,170 @@ def _is_password_error(exc: BaseException) -> bool:
 def _read_page(page, settings: PdfSettings) -> PageContent:
     content = PageContent(number=page.page_number, height=float(page.height))
     ruled = []
-    chars = page.chars
-    for found in page.find_tables():
+    for found in (page.find_tables() if _may_hold_ruled_table(page) else []):
+        x0, top, x1, bottom = found.bbox
+        chars = [c for c in page.chars  # the table's own, by the middle of each letter
+                 if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
         rows = [
             [_styled_cell(text, bbox, chars) for text, bbox in zip(texts, row.cells)]
             for texts, row in zip(found.extract(), found.rows)
         ]
         rows = [r for r in rows if any(c.text for c in r)]
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+        if rows and max(len(r) for r in rows) >= 2:  # one row too: a header left at the foot of a page
             ruled.append(PageTable(page.page_number, tuple(found.bbox), rows))
     words = [
         {key: word[key] for key in WORD_KEYS}  # only what later steps use: memory stays small on long reports
         for word in page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
     ]
-    lines = _lines(words, page.page_number, settings)
-    outside = [line for line in lines if not any(_inside(line, t.bbox) for t in ruled)]
-    borderless, remaining = borderless_tables(outside, page.page_number, settings)
-    content.tables = sorted(ruled + borderless, key=lambda t: t.bbox[1])
-    content.lines = remaining
+    height = float(page.height)
+    loose = [w for w in words if not any(_word_inside(w, t.bbox, settings) for t in ruled)]  # the words outside ruled tables
+    body = [w for w in loose  # without running headers and footers, for finding columns
+            if height * settings.margin_share <= w["top"] and w["bottom"] <= height * (1 - settings.margin_share)]
+    content.gutter = column_gutter(body, float(page.width), settings, [t.bbox for t in ruled])
+    all_lines = _lines(loose, page.page_number, settings, content.gutter)
+    _mark_drawn_bullets(page, all_lines, settings)
+    tables, lines = list(ruled), []
+    for column in sorted({line.column for line in all_lines}):
+        outside = [line for line in all_lines if line.column == column]
+        borderless, remaining = borderless_tables(outside, page.page_number, settings)
+        for table in borderless:
+            table.column = column
+        tables += borderless
+        lines += remaining
+    for table in ruled:
+        table.column = _column_of(table.bbox[0], table.bbox[2], content.gutter, settings)
+    content.tables = sorted(tables, key=lambda t: _reading_key(t.bbox[1], t.column, _spans(content, tables, lines)))
+    content.lines = lines
     return content
+
+
+def _mark_drawn_bullets(page, lines: list[Line], settings: PdfSettings) -> None:
+    """A small filled shape just left of a line's first word is a list bullet drawn as a
+    picture (Chromium prints list discs so): the line starts a list item."""
+    shapes = [s for s in page.curves + page.rects if s.get("fill")
+              and s["x1"] - s["x0"] <= settings.max_marker_size and s["bottom"] - s["top"] <= settings.max_marker_size]
+    for shape in shapes:
+        middle = (shape["top"] + shape["bottom"]) / 2
+        for line in lines:
+            if line.top - 1 <= middle <= line.bottom + 1 and 0 <= line.x0 - shape["x1"] <= settings.max_marker_gap:
+                line.marked = True
+                break
+
+
+# -- two columns of text -------------------------------------------------------------------------
+
+def column_gutter(words: list[dict], width: float, settings: PdfSettings,
+                  tables: list[tuple[float, float, float, float]] = ()) -> float | None:
+    """The x of a vertical gap that runs down the middle of the page between two columns of
+    text, or None for a page of one column. A borderless table has gaps too, so each side must
+    hold lines of prose or a ruled table (`tables`, their boxes), and no running text may cross."""
+    if len(words) < 4 * settings.min_column_prose_lines and not tables:
+        return None
+    low, high = (int(width * share) for share in settings.gutter_zone)
+    covered = [0] * (high - low + 1)
+    # a table as narrow as a column fills it as text would; one across both columns is passed over, like a title
+    extents = [(w["x0"], w["x1"], 1) for w in words] + [
+        (t[0], t[2], settings.min_column_prose_lines) for t in tables if t[2] - t[0] < (high - low) * 1.5]
+    for x0, x1, weight in extents:
+        for x in range(max(low, int(x0)), min(high, int(x1)) + 1):
+            covered[x - low] += weight
+    # the gap is where fewest words are: a title over both columns may cross it
+    allowed = min(settings.gutter_crossings * len(words), min(covered) + settings.gutter_slack)
+    best, run_start = None, None
+    for offset, count in enumerate(covered + [allowed + 1]):
+        if count <= allowed:
+            run_start = offset if run_start is None else run_start
+            continue
+        if run_start is not None and offset - run_start >= settings.min_gutter:
+            # the emptiest gap wins (a column with little text in it has wide gaps too), then the widest
+            rank = (sum(covered[run_start:offset]) / (offset - run_start), run_start - offset)
+            if best is None or rank < best[2]:
+                best = (run_start, offset, rank)
+        run_start = None
+    if best is None:
+        return None
+    gutter = low + (best[0] + best[1]) / 2
+    rows: dict[int, list[dict]] = {}
+    for word in words:
+        rows.setdefault(round(word["top"] / settings.line_tolerance), []).append(word)
+    left_prose = right_prose = 0
+    for row in rows.values():
+        left = [w for w in row if w["x1"] <= gutter]
+        right = [w for w in row if w["x0"] >= gutter]
+        crossing = len(left) + len(right) < len(row)
+        close = bool(left and right) and min(r["x0"] for r in right) - max(l["x1"] for l in left) < settings.min_gutter
+        if (crossing or close) and len(row) >= settings.prose_words and not all(
+                _is_bold(w.get("fontname", "")) for w in row):
+            return None  # running text across the middle: one column (a borderless table, maybe); a bold title may
+        left_prose += len(left) >= settings.prose_words and gutter - max(w["x1"] for w in left) < settings.column_end_share * gutter
+        right_prose += len(right) >= settings.prose_words
+    for x0, _, x1, _ in tables:  # a ruled table in one column holds that column as text would
+        left_prose += settings.min_column_prose_lines * (x1 <= gutter)
+        right_prose += settings.min_column_prose_lines * (x0 >= gutter)
+    if min(left_prose, right_prose) < settings.min_column_prose_lines:
+        return None
+    return gutter
+
+
+def _column_of(x0: float, x1: float, gutter: float | None, settings: PdfSettings) -> int:
+    if gutter is None:
+        return 0
+    slack = settings.box_tolerance
+    return 0 if x1 <= gutter + slack else 1 if x0 >= gutter - slack else -1
+
+
+def _word_inside(word: dict, bbox, settings: PdfSettings) -> bool:
+    x0, top, x1, bottom = bbox
+    middle = (word["top"] + word["bottom"]) / 2
+    slack = settings.box_tolerance
+    return top - slack / 2 <= middle <= bottom + slack / 2 and word["x0"] >= x0 - slack and word["x1"] <= x1 + slack
+
+
+def _spans(content: PageContent, tables: list[PageTable], lines: list[Line]) -> list[float] | None:
+    """The tops of what runs across both columns: they start a new band of the page (None on
+    a page of one column)."""
+    if content.gutter is None:
+        return None
+    return sorted([t.bbox[1] for t in tables if t.column == -1] + [l.top for l in lines if l.column == -1])
+
+
+def _reading_key(top: float, column: int, spans: list[float] | None) -> tuple[float, int, float]:
+    """Reading order on a page of two columns: band by band (a title across both columns
+    starts a band), the left column before the right one, then top to bottom."""
+    if spans is None:
+        return (0.0, 0, top)
+    band = float(bisect_left(spans, top))
+    return (band + 0.5, 0, top) if column == -1 else (band, column, top)
+
+
+def _may_hold_ruled_table(page) -> bool:
+    """A ruled table needs two horizontal and two vertical rules: a page of text alone is not
+    searched for one (the search is most of the reading time)."""
+    edges = page.edges
+    horizontal = sum(1 for e in edges if e["orientation"] == "h")
+    return horizontal >= 2 and len(edges) - horizontal >= 2
 
 
 def _styled_cell(text: str | None, bbox, chars: list[dict]) -> Cell:
     """A ruled table's cell, bold or italic when all its letters are."""
-    text = clean_text((text or "").replace("\n", " "))
+    text = clean_text(join_cell_lines(text or ""))
     if not text or bbox is None:
         return Cell(text=text)
     x0, top, x1, bottom = bbox
-    fonts = [c.get("fontname", "") for c in chars
-             if x0 <= c["x0"] < x1 and top <= c["top"] < bottom and c["text"].strip()]
+    fonts = [c.get("fontname", "") for c in chars  # by the middle of each letter: a tall font's box overlaps the row above
+             if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom and c["text"].strip()]
     return Cell(text=text, bold=bool(fonts) and all(_is_bold(f) for f in fonts),
                 italic=bool(fonts) and all(_is_italic(f) for f in fonts))
+
+
+# where a cell's text wrapped inside a figure or a year ('2016-' / '17', '7(13' / '%)'), the
+# lines join without a space; anywhere else the line break was a space
+TIGHT_WRAP_RE = re.compile(r"(?<=[\d][-–/])\n(?=\d)|(?<=\d)\n(?=[%)])")
+
+
+def join_cell_lines(text: str) -> str:
+    """A table cell's lines as one line of text."""
+    return TIGHT_WRAP_RE.sub("", text).replace("\n", " ")
 
 
 def _is_bold(font: str) -> bool:
@@ -209,13 +367,9 @@ def _is_italic(font: str) -> bool:
     return bool(re.search(r"italic|oblique", font, re.I))
 
 
-def _inside(line: Line, bbox) -> bool:
-    x0, top, x1, bottom = bbox
-    middle = (line.top + line.bottom) / 2
-    return top - 1 <= middle <= bottom + 1 and line.x0 >= x0 - 2 and line.x1 <= x1 + 2
-
-
-def _lines(words: list[dict], page: int, settings: PdfSettings) -> list[Line]:
+def _lines(words: list[dict], page: int, settings: PdfSettings, gutter: float | None = None) -> list[Line]:
+    """Words grouped into lines. On a page of two columns a line is cut at the gutter, unless
+    its words run across it with no more than a word space (a title over both columns)."""
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         if rows and abs(rows[-1][0]["top"] - word["top"]) <= settings.line_tolerance:
@@ -225,17 +379,31 @@ def _lines(words: list[dict], page: int, settings: PdfSettings) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
-        sizes = [w.get("size", 10.0) for w in row]
-        fonts = [w.get("fontname", "") for w in row]
-        lines.append(
-            Line(
-                page=page, top=min(w["top"] for w in row), bottom=max(w["bottom"] for w in row),
-                x0=row[0]["x0"], x1=row[-1]["x1"], words=row, size=statistics.median(sizes),
-                bold=all(_is_bold(f) for f in fonts),
-                italic=all(_is_italic(f) for f in fonts),
-            )
-        )
+        for column, part in _cut_at_gutter(row, gutter, settings):
+            lines.append(_line(part, page, column))
     return lines
+
+
+def _cut_at_gutter(row: list[dict], gutter: float | None, settings: PdfSettings) -> list[tuple[int, list[dict]]]:
+    if gutter is None:
+        return [(0, row)]
+    left = [w for w in row if (w["x0"] + w["x1"]) / 2 < gutter]
+    right = [w for w in row if (w["x0"] + w["x1"]) / 2 >= gutter]
+    if not left or not right:
+        return [(0 if left else 1, row)]
+    if right[0]["x0"] - left[-1]["x1"] < settings.min_gutter:
+        return [(-1, row)]  # one line across both columns
+    return [(0, left), (1, right)]
+
+
+def _line(words: list[dict], page: int, column: int) -> Line:
+    sizes = [w.get("size", 10.0) for w in words]
+    fonts = [w.get("fontname", "") for w in words]
+    return Line(
+        page=page, top=min(w["top"] for w in words), bottom=max(w["bottom"] for w in words),
+        x0=words[0]["x0"], x1=words[-1]["x1"], words=words, size=statistics.median(sizes),
+        bold=all(_is_bold(f) for f in fonts), italic=all(_is_italic(f) for f in fonts), column=column,
+    )
 
 
 # -- borderless tables ---------------------------------------------------------------------------
@@ -258,7 +426,7 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
     for line in lines:
         segments = segmented(line)
         texts = [clean_text(" ".join(w["text"] for w in s)) for s in segments]
-        bullet.append(bool(BULLET_RE.match(line.text)) or texts[0] in {"•", "●", "▪", "\uf0b7", "·", "-", "–"})
+        bullet.append(line.marked or bool(BULLET_RE.match(line.text)) or texts[0] in {"•", "●", "▪", "\uf0b7", "·", "-", "–"})
         candidate.append(not bullet[-1] and len(segments) >= 2 and any(_is_figure_text(t) for t in texts[1:]))
         years_only.append(candidate[-1] and all(is_period_label(t) or not _is_figure_text(t) for t in texts))
     tables: list[PageTable] = []
@@ -272,11 +440,15 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
         end = i
         while end + 1 < len(lines):
             gap = lines[end + 1].top - lines[end].bottom
-            if gap > 2.5 * lines[end].size:
+            # rows of column titles (a header repeated on a new page) may stand further off the rows
+            only_titles = all(years_only[k] or not candidate[k] for k in range(start, end + 1))
+            if gap > (settings.header_gap if only_titles else settings.row_gap) * lines[end].size:
                 break
             nxt = lines[end + 1]
-            if candidate[end + 1] or (len(segmented(nxt)) == 1 and end + 2 < len(lines) and candidate[end + 2]
-                                      and abs(nxt.x0 - lines[start].x0) < 4):
+            starts = [s[0]["x0"] for s in segmented(lines[end])] + [min(line.x0 for line in lines[start:end + 1])]
+            wrapped = all(any(abs(s[0]["x0"] - x) < settings.align_tolerance for x in starts) for s in segmented(nxt))
+            if candidate[end + 1] or (wrapped and end + 2 < len(lines) and candidate[end + 2]
+                                      and not any(_is_figure_text(" ".join(w["text"] for w in s)) for s in segmented(nxt))):
                 end += 1
             else:
                 break
@@ -288,7 +460,8 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
             above = top - 1
             if above < 0 or above in used or bullet[above] or (candidate[above] and not years_only[above]):
                 break
-            if lines[top].top - lines[above].bottom >= 2.5 * lines[top].size or not _is_title_line(lines[above], segmented):
+            if (lines[top].top - lines[above].bottom >= settings.header_gap * lines[top].size
+                    or not _is_title_line(lines[above], segmented, settings)):
                 break
             above_lines.append(above)
             top = above
@@ -307,12 +480,14 @@ def borderless_tables(lines: list[Line], page: int, settings: PdfSettings) -> tu
     return tables, remaining
 
 
-def _is_title_line(line: Line, segmented) -> bool:
+def _is_title_line(line: Line, segmented, settings: PdfSettings) -> bool:
     """Column titles are short and are not sentences (a justified paragraph has wide gaps too)."""
     texts = [" ".join(w["text"] for w in s) for s in segmented(line)]
     if SECTION_OR_CAPTION_RE.match(texts[0]):
         return False  # '2   Volumes', 'Table 1   Representations received': a heading, not column titles
-    return all(len(text.split()) <= MAX_TITLE_WORDS and not text.rstrip().endswith((".", ",", ";")) for text in texts)
+    return all(len(text.split()) <= settings.max_title_words
+               and not (text.rstrip().endswith((".", ",", ";")) and not ABBREVIATION_RE.fullmatch(text.strip()))
+               for text in texts)
 
 
 def _is_header_line(line: Line, segments: list[list[dict]]) -> bool:
@@ -343,13 +518,18 @@ def _split_at_headers(lines: list[Line], segmented, start: int, end: int) -> lis
 def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> PageTable:
     spans: list[list[float]] = []  # column x ranges, merged where segments overlap
     segmented = [line.segments(settings.column_gap * line.size) for line in group]
-    for segments in segmented:
+    # the rows of figures set the columns first: a title over several of them ('Number of
+    # Complaints per Year' over four years) then spans them rather than joining them
+    figure_rows = [s for s in segmented if any(looks_numeric(_segment_text(seg)) for seg in s[1:])]
+    for segments in figure_rows + [s for s in segmented if s not in figure_rows]:
         for segment in segments:
             x0, x1 = segment[0]["x0"], segment[-1]["x1"]
-            for span in spans:
-                if x0 <= span[1] and x1 >= span[0]:
-                    span[0], span[1] = min(span[0], x0), max(span[1], x1)
-                    break
+            overlapped = [span for span in spans if x0 <= span[1] and x1 >= span[0]]
+            if len(overlapped) > 1 and segments not in figure_rows:
+                continue  # a title spanning columns
+            if overlapped:
+                span = overlapped[0]
+                span[0], span[1] = min(span[0], x0), max(span[1], x1)
             else:
                 spans.append([x0, x1])
     spans.sort()
@@ -368,6 +548,10 @@ def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> Pa
             middle = (segment[0]["x0"] + segment[-1]["x1"]) / 2
             column = min(range(len(merged)), key=lambda c: 0 if merged[c][0] <= middle <= merged[c][1]
                          else min(abs(middle - merged[c][0]), abs(middle - merged[c][1])))
+            spanned = [c for c, span in enumerate(merged)
+                       if segment[0]["x0"] <= span[1] and segment[-1]["x1"] >= span[0]]
+            if len(spanned) > 1:
+                column = spanned[0]  # a title over several columns heads the first of them
             text = " ".join(w["text"] for w in segment)
             cells[column] = clean_text(f"{cells[column]} {text}")
             fonts = [w.get("fontname", "") for w in segment]
@@ -375,7 +559,46 @@ def _columns_to_table(group: list[Line], page: int, settings: PdfSettings) -> Pa
         rows.append([Cell(text=t, bold=bool(t) and styles.get(n, (False, False))[0],
                           italic=bool(t) and styles.get(n, (False, False))[1]) for n, t in enumerate(cells)])
     bbox = (min(l.x0 for l in group), group[0].top, max(l.x1 for l in group), group[-1].bottom)
-    return PageTable(page, bbox, rows, borderless=True)
+    return PageTable(page, bbox, _join_wrapped_lines(rows, group, settings), borderless=True)
+
+
+def _join_wrapped_lines(rows: list[list[Cell]], group: list[Line], settings: PdfSettings) -> list[list[Cell]]:
+    """Cell text wrapped onto more lines. A line closer to the line above than rows are to one
+    another is more of the same row: column titles wrapped over several lines join cell by
+    cell ('Stage 1' / 'complaints'); a row label wrapped onto a line of its own
+    ('Children and Family Assessment' / 'Team 3') goes on the label above."""
+    gaps = [b.top - a.bottom for a, b in zip(group, group[1:])]
+    if not gaps:
+        return rows
+    tight = min(statistics.median(gaps), statistics.median(line.size for line in group)) * settings.wrapped_line_gap
+    out: list[list[Cell]] = [rows[0]]
+    titles = not _has_figures(rows[0])
+    for row, gap in zip(rows[1:], gaps):
+        previous = out[-1]
+        titles = titles and not _has_figures(row)
+        if gap < tight and titles:
+            out[-1] = [_joined(a, b) for a, b in zip(previous, row)]
+        elif gap < tight and row[0].text and not any(c.text for c in row[1:]) and _has_figures(previous):
+            out[-1] = [_joined(previous[0], row[0])] + previous[1:]
+        else:
+            out.append(row)
+    return out
+
+
+def _has_figures(row: list[Cell]) -> bool:
+    return any(looks_numeric(c.text) and not is_period_label(c.text) for c in row[1:])
+
+
+def _joined(first: Cell, second: Cell) -> Cell:
+    if not second.text:
+        return first
+    if not first.text:
+        return second
+    return Cell(text=f"{first.text} {second.text}", bold=first.bold and second.bold, italic=first.italic and second.italic)
+
+
+def _segment_text(segment: list[dict]) -> str:
+    return clean_text(" ".join(w["text"] for w in segment))
 
 
 def _pair_headers_with_columns(spans: list[list[float]], segmented: list[list[list[dict]]]) -> list[list[float]]:
@@ -440,28 +663,68 @@ def _in_margin(line: Line, page: PageContent, settings: PdfSettings) -> bool:
 
 
 def _join_continued_tables(pages: list[PageContent]) -> None:
-    """A table that opens a page with the same columns as the table ending the page before
-    continues it: a repeated header row is kept once, a missing one is supplied."""
-    for previous, page in zip(pages, pages[1:]):
-        if not previous.tables or not page.tables:
+    """A table that opens a page or a column with the same columns as the table that ends the
+    page or column before it, with no text between them, continues it: a repeated header row
+    is kept once, a missing one is supplied."""
+    sequence: list[Line | PageTable] = []
+    for page in pages:
+        spans = _spans(page, page.tables, page.lines)
+        sequence += [item for _, item in sorted(
+            [(_reading_key(l.top, l.column, spans), l) for l in page.lines]
+            + [(_reading_key(t.bbox[1], t.column, spans), t) for t in page.tables], key=lambda pair: pair[0])]
+    width = lambda t: max(len(r) for r in t.rows)  # noqa: E731
+    for last, first in zip(sequence, sequence[1:]):
+        if not (isinstance(last, PageTable) and isinstance(first, PageTable)) or width(last) != width(first):
             continue
-        last, first = previous.tables[-1], page.tables[0]
-        text_above = [l for l in page.lines if l.bottom <= first.bbox[1]]
-        text_below = [l for l in previous.lines if l.top >= last.bbox[3]]
-        width = lambda t: max(len(r) for r in t.rows)
-        if text_above or text_below or width(last) != width(first):
-            continue
+        if first.page == last.page and first.column == last.column:
+            continue  # two tables one under the other in the same column are two tables
         header = last.rows[: last.header_rows]
         first.continued = True
-        if [c.text for c in first.rows[0]] == [c.text for c in header[0]]:
-            continue  # the header was repeated on the new page
-        first.rows = header + first.rows
+        repeated = 0  # rows of the header printed again on the new page or column
+        while (repeated < min(len(first.rows), len(last.rows)) - 1
+               and [c.text for c in first.rows[repeated]] == [c.text for c in last.rows[repeated]]):
+            repeated += 1
+        _join_split_row(last, first, repeated)
+        _carry_open_group(last, first, repeated, max(repeated, last.header_rows))
+        if not repeated:
+            first.rows = header + first.rows
+
+
+def _carry_open_group(last: PageTable, first: PageTable, skip: int, header: int) -> None:
+    """Rows grouped under a bold label row ('Children in Care' over its localities) that run
+    onto the next page or column take that label row with them, as they take the header."""
+    body = last.rows[header:]
+    groups = [n for n, row in enumerate(body) if row[0].bold and row[0].text and not any(c.text for c in row[1:])]
+    if not groups or len(first.rows) <= skip:
+        return
+    opened = groups[-1]
+    children = body[opened + 1:]
+    if children and not any(row[0].bold for row in children) and not first.rows[skip][0].bold:
+        first.rows = first.rows[:skip] + [body[opened]] + first.rows[skip:]
+
+
+def _join_split_row(last: PageTable, first: PageTable, skip: int) -> None:
+    """A row that broke over the page or column: its label's last line opens the continued
+    table, alone in its row ('Young People's' / 'Service (Care Leavers)'). It goes back on
+    the row it belongs to."""
+    rows = first.rows[skip:]
+    if not rows or not last.rows:
+        return
+    opening, ending = rows[0], last.rows[-1]
+    if opening[0].text and not any(c.text for c in opening[1:]) and _has_figures(ending) and len(rows) > 1 \
+            and _has_figures(rows[1]):
+        last.rows[-1] = [_joined(ending[0], opening[0])] + ending[1:]
+        first.rows = first.rows[:skip] + rows[1:]
 
 
 # -- blocks ----------------------------------------------------------------------------------------
 
-def _emit_page(page: PageContent, builder: BlockBuilder, settings: PdfSettings) -> None:
-    items: list[tuple[float, object]] = [(l.top, l) for l in page.lines] + [(t.bbox[1], t) for t in page.tables]
+def _emit_page(page: PageContent, builder: BlockBuilder, settings: PdfSettings, continued: set[int]) -> None:
+    """The page's blocks in reading order; `continued` collects the tables that go on from the
+    page before."""
+    spans = _spans(page, page.tables, page.lines)
+    items = [(_reading_key(l.top, l.column, spans), l) for l in page.lines] + [
+        (_reading_key(t.bbox[1], t.column, spans), t) for t in page.tables]
     body_size = statistics.median([l.size for l in page.lines]) if page.lines else 10.0
     pending: list[Line] = []
 
@@ -473,6 +736,8 @@ def _emit_page(page: PageContent, builder: BlockBuilder, settings: PdfSettings) 
     for _, item in sorted(items, key=lambda pair: pair[0]):
         if isinstance(item, PageTable):
             flush()
+            if item.continued:
+                continued.add(len(builder.blocks))
             builder.table(item.rows, page=item.page, bbox=item.bbox,
                           source_text="\n".join("\t".join(c.text for c in r) for r in item.rows))
         else:
@@ -504,13 +769,17 @@ def _emit_lines(lines: list[Line], builder: BlockBuilder, body_size: float, sett
         if paragraph:
             previous = paragraph[-1]
             gap = line.top - previous.bottom
-            same_style = abs(line.size - previous.size) < 0.6 and line.bold == previous.bold
+            if (line_kind == "list" and kind == "paragraph" and NUMBERED_RE.match(line.text) and not line.marked
+                    and not re.search(r"[.:;!?]\s*$", previous.text) and gap <= settings.paragraph_gap * line.size):
+                line_kind = "paragraph"  # '... reviewed at stage' / '3. All complaints were ...': a wrapped sentence
+            same_style = abs(line.size - previous.size) < settings.same_size and line.bold == previous.bold
             continues = (
                 gap <= settings.paragraph_gap * line.size
                 and same_style
                 and line_kind != "list"
                 and kind != "heading"
-            ) or (kind == "heading" and line_kind == "heading" and gap <= 0.5 * line.size and same_style)
+            ) or (kind == "heading" and line_kind == "heading" and gap <= settings.heading_line_gap * line.size
+                  and same_style)
             if not continues:
                 close()
                 kind = line_kind
@@ -522,12 +791,12 @@ def _emit_lines(lines: list[Line], builder: BlockBuilder, body_size: float, sett
 
 def _line_kind(line: Line, body_size: float, settings: PdfSettings) -> str:
     text = line.text
-    if BULLET_RE.match(text) or (line.words and line.words[0]["text"] in {"•", "●", "▪", "\uf0b7", "·"}):
+    if line.marked or BULLET_RE.match(text) or (line.words and line.words[0]["text"] in {"•", "●", "▪", "\uf0b7", "·"}):
         return "list"
     if NUMBERED_RE.match(text) and not line.bold and line.size < body_size + settings.heading_size_step:
         return "list"  # '1. Representations made to the Council' (a bold or larger one is a heading)
     words = text.split()
-    short = len(words) <= 14 and not re.search(r"[.;,]$", text)
+    short = len(words) <= settings.max_heading_words and not re.search(r"[.;,]$", text)
     if short and (line.size >= body_size + settings.heading_size_step or line.bold):
         return "heading"
     return "paragraph"

@@ -17,7 +17,11 @@ from extract.readers.common import (
     cell_from_markup,
     chart_from_rows,
     finish,
+    inline_pairs,
+    is_contents_line,
+    CONTENTS_TITLE_RE,
     is_separator_row,
+    looks_like_caption,
     looks_numeric,
     source_for,
     strip_markdown,
@@ -37,14 +41,14 @@ MD_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s
 # a page number left by the export: '- 3 -', 'Page 3', 'Page 3 of 12' (a bare '3' may be a cell)
 PAGE_NUMBER_LINE_RE = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?)\s*$", re.IGNORECASE)
 # a contents entry: '4. Stage 1 complaints ........ 4'
-CONTENTS_LINE_RE = re.compile(r"(?:\.\s?){4,}\s*\d{1,3}\s*$|…+\s*\d{1,3}\s*$")
 BARE_FIGURE_RE = re.compile(r"[£$]?\d[\d,]*(?:\.\d+)?%?")
 MAX_INFOGRAPHIC_LABEL_WORDS = 8
-INLINE_PAIR_RE = re.compile(r"(?P<label>[A-Za-z][^|·•\d]*?)\s*:?\s+(?P<value>\d[\d,]*(?:\.\d+)?%?)")
 TRAILING_PAGE_NUMBER_RE = re.compile(r"[\s|]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
 MIN_RUNNING_LINE_CHARS = 15
 
 MAX_HEADING_WORDS = 14
+UNMARKED_ITEM_INDENT = 4  # spaces before a list item whose bullet was lost
+WRAPPED_LINE_CHARS = 60  # a line this long that stops mid-sentence was wrapped: the next goes on it
 MAX_STOPPED_HEADING_WORDS = 6  # '3. Stage 2 complaints.' is a heading; a longer stopped line is a sentence
 
 
@@ -95,6 +99,9 @@ def join_figures_to_labels(lines: list[str]) -> list[str]:
         label, value = lines[i - 1].strip(), lines[i].strip()
         if "\t" in lines[i - 1] + lines[i] or not BARE_FIGURE_RE.fullmatch(value) or not _is_infographic_label(label):
             continue  # (a Word table exported one cell per line starts its lines with a tab)
+        section = re.match(r"(\d{1,2})\.\s", label)
+        if section and value.startswith(section.group(1) + "."):
+            continue  # '2. Analysis of complaints' over '2.1': a paragraph number, not a figure
         joined = f"{label}: {value}"
         comment = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if comment[:1].islower() and not BARE_FIGURE_RE.fullmatch(comment):
@@ -109,17 +116,6 @@ def _is_infographic_label(text: str) -> bool:
     return (0 < len(words) <= MAX_INFOGRAPHIC_LABEL_WORDS and re.search(r"[A-Za-z]{3}", text) is not None
             and not re.search(r"[.,;:]$", text) and not BARE_FIGURE_RE.fullmatch(text)
             and not SECTION_NUMBER_RE.match(text) and not PIPE_ROW_RE.match(text))
-
-
-def _inline_pairs(line: str) -> list[tuple[str, str]] | None:
-    """'Online form 61 | Email 47 | Telephone 24': three or more label-figure pairs on one line."""
-    parts = [part.strip() for part in re.split(r"\s[|·•]\s", line)]
-    if len(parts) < 3:
-        return None
-    pairs = [INLINE_PAIR_RE.fullmatch(part) for part in parts]
-    if not all(pairs):
-        return None
-    return [(m.group("label"), m.group("value")) for m in pairs]
 
 
 def running_lines(lines: list[str]) -> set[int]:
@@ -144,6 +140,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
     unruled = ["" if i in furniture or i in ruled_lines else line for i, line in enumerate(lines)]
     aligned = {table.first: table for table in aligned_tables(unruled)}
     i = 0
+    last_item: int | None = None  # the line of the last list item that had no bullet
     pending: list[tuple[int, str]] = []  # (line number, text) of the paragraph being built
 
     def flush() -> None:
@@ -156,7 +153,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         if i in furniture:
             i += 1  # a paragraph or table may go on after the page break
             continue
-        pairs = _inline_pairs(line)
+        pairs = inline_pairs(line)
         if pairs:
             flush()  # 'Online form 61 | Email 47 | Telephone 24': a table on one line
             builder.table([[Cell(text=label), Cell(text=value)] for label, value in pairs], source_text=line, line=i + 1)
@@ -172,14 +169,31 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             flush()
             i = _read_table_region(lines, i, builder)
             continue
-        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line) or CONTENTS_LINE_RE.search(line):
+        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line) or is_contents_line(line):
             flush()
             i += 1
             continue
         stripped = line.strip()
-        new_item = BULLET_RE.match(line) or (NUMBERED_RE.match(line) and _in_a_list(lines, i))
-        continues = pending and (line[:1].isspace() or stripped[:1].islower()) and not new_item
-        if continues and not re.search(r"[.!?:]\s*$", pending[-1][1]):
+        continues = (pending and (line[:1].isspace() or stripped[:1].islower()) and not BULLET_RE.match(line)
+                     and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))  # an indented numbered list
+        if looks_like_caption(stripped) or _is_label_value(stripped) or pending and (
+                looks_like_caption(pending[-1][1].strip()) or CONTENTS_TITLE_RE.match(pending[-1][1])
+                or _is_label_value(pending[-1][1])):
+            continues = False  # a caption, 'Contents' or 'Label: 71 (33%)' is a line of its own, however indented
+        if _unmarked_item(lines, i, last_item):
+            flush()  # an item of a list whose bullets were pictures (a PDF from a browser, exported as text)
+            builder.list_item(stripped, line=i + 1)
+            last_item = i
+            i += 1
+            continue
+        # a long line that stops mid-sentence was wrapped: '... and 91' / '(43%) were not upheld', even
+        # '... at stage' / '3. All complaints were ...'
+        wrapped = (pending and _is_prose(pending[-1][1]) and not looks_like_caption(pending[-1][1].strip())
+                   and not (len(pending) == 1 and re.match(r"^\s*\d{1,2}\.\s+[A-Z]", pending[0][1])
+                            and len(pending[0][1].split()) <= MAX_HEADING_WORDS)  # '3. Details of complaints ...'
+                   and (_is_prose(line) or re.search(r"[\w)][.!?]$", stripped)) and not BULLET_RE.match(line)
+                   and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))  # ('... Policy &' / 'Governance.')
+        if (continues or wrapped and not looks_like_caption(stripped)) and not re.search(r"[.!?:;]\s*$", pending[-1][1]):
             pending[-1] = (pending[-1][0], pending[-1][1].rstrip() + " " + stripped)
         else:
             flush()
@@ -187,6 +201,38 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         i += 1
     flush()
     _merge_broken_paragraphs(builder)
+
+
+def _is_prose(text: str) -> bool:
+    """A line of running text (long enough to have been wrapped), not a row of a table laid out
+    with spaces, leader dots or box characters."""
+    text = re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+", "", text)  # '3.6   Of the 164 ...': the paragraph's number
+    return (len(text.strip()) >= WRAPPED_LINE_CHARS - 6 and len(re.findall(r"[A-Za-z]{2,}", text)) >= 6
+            and not re.search(r"\S {3,}\S|\.{4,}|[│┃━─|]", text.strip()) and not _is_label_value(text))
+
+
+def _is_label_value(text: str) -> bool:
+    """'Average Stage 1 response time: 12 working days': a short label, a colon and a figure."""
+    label = re.match(r"^\s*([^:\d]{3,80}):\s+[£$]?\d", text)
+    return bool(label) and len(label.group(1).split()) <= MAX_INFOGRAPHIC_LABEL_WORDS
+
+
+def _unmarked_item(lines: list[str], i: int, last_item: int | None) -> bool:
+    """An indented line under a line that ends with a colon, or right under such an item at the
+    same indent (`last_item`, its line index): a list item whose bullet did not survive the export."""
+    indent = len(lines[i]) - len(lines[i].lstrip())
+    if indent < UNMARKED_ITEM_INDENT or not lines[i].strip() or lines[i].strip()[:1].islower():
+        return False
+    k = i - 1
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    if k < 0:
+        return False
+    above = lines[k]
+    above_indent = len(above) - len(above.lstrip())
+    if above_indent < indent and (re.search(r":\s*$", above) or CONTENTS_TITLE_RE.match(above)):
+        return True
+    return above_indent == indent and k == i - 1 == last_item
 
 
 def _emit_text(pending: list[tuple[int, str]], builder: BlockBuilder, lines: list[str]) -> None:
