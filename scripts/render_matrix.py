@@ -1,7 +1,7 @@
 """The rendering matrix: every gold document rendered by independent producers.
 
 Each gold document is a text file (the seeds, `tests/generality`, `tests/heldout` and the real
-council pages in `../shared/real`). `text_structure.py` turns its text into structure
+council pages in `tests/real`). `text_structure.py` turns its text into structure
 (headings, paragraphs, lists, tables with captions), without the project's readers; this
 script then renders that structure the ways councils' files are really made:
 
@@ -42,7 +42,6 @@ import argparse
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -50,7 +49,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -58,7 +57,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from text_structure import Block, Cell, Structure, parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 CACHE = ROOT / ".cache" / "renderings"
 SCRIPTS = [Path(__file__).resolve(), Path(__file__).resolve().parent / "text_structure.py"]
 
@@ -83,9 +81,9 @@ def gold_documents() -> list[GoldDocument]:
     for folder in ("generality", "heldout"):
         found += [GoldDocument(folder, p.stem, p, p.with_suffix(".json"))
                   for p in sorted((ROOT / "tests" / folder).glob("*.txt")) if p.with_suffix(".json").exists()]
-    real = SHARED / "real"
-    for path in sorted((real / "docs").glob("*.txt")):
-        gold = real / "gold" / f"{path.stem}.json"
+    real = ROOT / "tests" / "real"  # the repository's copy of ../shared/real
+    for path in sorted(real.glob("*.txt")):
+        gold = path.with_suffix(".json")
         if gold.exists():
             data = json.loads(gold.read_text(encoding="utf-8"))
             found.append(GoldDocument("real", path.stem, path, gold, data["authority_code"], data["period"]))
@@ -811,8 +809,8 @@ class Scored:
 
 def score_file(document: GoldDocument, producer: str, path: Path) -> Scored:
     """Extract one rendering (council and year detected, or given for the real pages) and score it."""
-    from extract.evaluate import describe_fact, describe_gold, load_gold, score
-    from extract.pipeline import extract_file
+    from pipeline.evaluate import describe_fact, describe_gold, load_gold, score
+    from pipeline.run import extract_file
 
     gold = load_gold(document.gold)
     extraction = extract_file(path, council=document.council, period=document.period)

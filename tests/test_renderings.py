@@ -1,7 +1,7 @@
 """The same facts whatever made the file: every gold document rendered by independent producers.
 
 `scripts/render_matrix.py` turns each gold document (the seeds, tests/generality, tests/heldout
-and the real council pages in ../shared/real) back into structure without the project's readers,
+and the real council pages in tests/real) back into structure without the project's readers,
 and renders it with python-docx, LibreOffice, an HTML template, Chromium, pandoc and pdftotext,
 with stress variants (borderless tables, captions below, two columns, a table split over a page
 with and without its header repeated, landscape pages). The first run builds the matrix (a few
