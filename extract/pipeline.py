@@ -17,6 +17,7 @@ from extract.finders.context import block_contexts
 from extract.finders.scope import Scope
 from extract.lexicon import Lexicon
 from schemas import Candidate, Document, Heading, SetAside, Unit
+from schemas.periods import start_year
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ def find_candidates(doc: Document, period: str, lexicon: Lexicon) -> Found:
     found.candidates, found.set_aside = in_scope(found.candidates)
     found.candidates, not_counts = whole_counts(found.candidates)
     found.set_aside.extend(not_counts)
+    found.candidates, later = not_after(found.candidates, period)
+    found.set_aside.extend(later)
     found.set_aside.extend(_set_aside(c, c.aside) for c in found.candidates if c.aside)
     found.candidates = [c for c in found.candidates if not c.aside]
     return found
@@ -75,6 +78,20 @@ def whole_counts(candidates: list[Candidate]) -> tuple[list[Candidate], list[Set
     for c in candidates:
         if c.unit is Unit.COUNT and not float(c.value).is_integer():
             aside.append(_set_aside(c, "a count must be a whole number: this figure measures something else"))
+        else:
+            kept.append(c)
+    return kept, aside
+
+
+def not_after(candidates: list[Candidate], period: str | None) -> tuple[list[Candidate], list[SetAside]]:
+    """A report on a year has no figures for a later year: '(one) had rolled over to 2011/12' in
+    the 2010-11 report is not a figure of 2011-12, and a part-year figure is no year's figure."""
+    if period is None:
+        return candidates, []
+    kept, aside = [], []
+    for c in candidates:
+        if c.period is not None and start_year(c.period) > start_year(period):
+            aside.append(_set_aside(c, f"a figure for {c.period}, after the report's year ({period})"))
         else:
             kept.append(c)
     return kept, aside

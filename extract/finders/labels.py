@@ -23,7 +23,9 @@ FREE_DIMENSIONS = frozenset({"service", "theme", "remedy"})
 FREE_LIST_ITEM_RE = re.compile(
     r"^\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*(?:(?:were|was|are|is)\s+(?:to\s+)?|x\s+|[-–:]\s*)?(?P<label>[A-Za-z].*?)\s*\.?\s*$"
 )
-LABEL_FIRST_ITEM_RE = re.compile(r"^\s*(?P<label>[A-Za-z][^:\-–]*?)\s*[:\-–]\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\.?\s*$")
+# ('Annual Report 2019-20' is a year, not a label and a count: a dash between figures is no separator)
+LABEL_FIRST_ITEM_RE = re.compile(
+    r"^\s*(?P<label>[A-Za-z][^:\-–]*?)(?:\s*:\s*|\s+[-–]\s*|(?<!\d)[-–]\s*)(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\.?\s*$")
 LABEL_BRACKET_ITEM_RE = re.compile(
     r"^\s*(?P<label>[A-Za-z][^()]*?)\s*\(\s*(?P<num>\d[\d,]*(?:\.\d+)?\s*%?)\s*\)\s*(?:[,.;]|\band\b|\bor\b)?\s*$")
 PRONOUN_LABEL_RE = re.compile(r"^(?:were|was|are|is|had|has|have|been|of|in|for|to|at|and|or|the)\b", re.IGNORECASE)

@@ -51,7 +51,7 @@ def read_base(s: Sentence, figure: Figure, w: Window, compared_with: Reading | N
     right_limit = min(w.right_clause, s.word_limit(w.fig_end, SETTINGS.base_window_words))
     if bracketed:  # 'withdrawn (10)' names nothing after it; '(37 complaints)' names it inside the bracket
         closing = s.text.find(")", w.fig_end, right_limit)
-        right_limit = closing if closing >= 0 else w.fig_end
+        right_limit = closing if closing >= 0 else right_limit  # (a bracket the line break left open)
     right_bases = [c for c in s.cues if c.kind == "base" and w.fig_end <= c.start < right_limit]
     aside = s.lexicon.marker("aside_before")
     # ('38 of the Stage 1 complaints, compared to 29 last year': the words before 'compared' are the 38's)

@@ -25,6 +25,8 @@ SUBJECT_WORDS = 3  # a service named this close before a figure is its subject  
 TITLE_CHARS = 600  # the title and first lines of a report, which say what it covers
 MAX_TITLE_CHARS = 200
 TITLE_WORDS_RE = re.compile(r"\b(?:reports?|complaints|representations|compliments)\b", re.IGNORECASE)
+# 'Home > Council and democracy > Complaints': a web page's trail of links, not its title
+BREADCRUMB_RE = re.compile(r"\S\s+[>›»]\s+\S")
 INTRO_CHARS = 2000  # when the title names no service: the opening of the report
 
 
@@ -83,7 +85,8 @@ def document_scope(doc: Document, lexicon: Lexicon) -> Scope:
     Annual Report', 'Annual Social Care, Public Health and Corporate Complaints Report'), else
     what its first lines name, else its opening; None when it names no service at all."""
     title = next((line for line in doc.text[:TITLE_CHARS].splitlines()
-                  if len(line) <= MAX_TITLE_CHARS and TITLE_WORDS_RE.search(line)), "")
+                  if len(line) <= MAX_TITLE_CHARS and TITLE_WORDS_RE.search(line)
+                  and not BREADCRUMB_RE.search(line)), "")
     for text in (title, doc.text[:TITLE_CHARS], doc.text[:INTRO_CHARS]):
         name = text_scope(text, lexicon)
         if name is not None:

@@ -34,8 +34,9 @@ SECTION_NUMBER_RE = re.compile(r"^\d+\.\d+")  # '1.3 All of the 4 complaints': a
 ITEM_TITLE_RE = re.compile(
     r"^\s*(?=(?:[A-Z][\w'’&,-]*\s+(?:(?:of|on|and|for|the|to|in|&|-|–)\s+)*){3,})"
     r"(?:[A-Z][\w'’&,-]*\s+(?:(?:of|on|and|for|the|to|in|&|-|–)\s+)*)*?"
-    r"(?:Annual|Report|Review|Minutes|Update|Policy|Strategy|Plan|Statement|Appendix)\b"
-    r"|^\s*[A-Z][A-Z'’&,\s-]{12,}\b")
+    r"(?:Annual|Report|Review|Minutes|Update|Policy|Strategy|Plan|Statement|Appendix|Service)\b"
+    r"|^\s*[A-Z][A-Z'’&,\s-]{12,}\b"
+    r"|^[^.]{0,80}?\bPDF\s+\d+\s*[KM]B\b")  # '57 Customer Feedback ... pdf icon PDF 195 KB': a link to a paper
 HYPHENED_WORD_RE = re.compile(r"^\s*[-–]\s*\w")  # '3-stage process', 'six-weekly'
 NAME_RANGE_RE = re.compile(r"^\s*(?:[-–]\s*\d+|\+)\s+[A-Z]")  # 'the 0-25 Disability Service', '16+ Team'
 PAIR_BETWEEN_RE = re.compile(
