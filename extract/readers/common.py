@@ -219,6 +219,8 @@ def leaders_to_tables(blocks: list) -> list:
     return out
 
 
+MAX_CAPTION_FRAGMENT_WORDS = 6
+
 # -- captions ----------------------------------------------------------------------------------
 
 # 'Table 3 - Stage 1 outcomes', 'Table A: Summary', 'Figure 2', 'Chart 7: Response timescales'
@@ -235,6 +237,32 @@ def looks_like_caption(text: str) -> bool:
             and not text.endswith(".") and not re.match(r"^\W*\w+\s*\w*\s+(?:below|above)\b", text, re.I))
 
 
+def _join_wrapped_captions(blocks: list) -> list:
+    """A caption wrapped onto a second line by a text export ('Table 3: Stage 1 outcomes (number of'
+    over 'complaints)') is one caption: a short lower-case fragment between a caption and its
+    table goes back on the caption's line."""
+    joined: list = []
+    for n, block in enumerate(blocks):
+        previous = joined[-1] if joined else None
+        following = blocks[n + 1] if n + 1 < len(blocks) else None
+        if (isinstance(block, Paragraph) and isinstance(previous, (Paragraph, Heading)) and isinstance(following, Table)
+                and looks_like_caption(previous.text) and block.text[:1].islower()
+                and len(block.text.split()) <= MAX_CAPTION_FRAGMENT_WORDS):
+            joined[-1] = previous.model_copy(update={"text": f"{previous.text} {block.text}"})
+            continue
+        joined.append(block)
+    return joined
+
+
+def _repeats_header(before, table: Table) -> bool:
+    """A table right after another whose first row is the same header: the first one going on
+    after a page break in a text export, where nothing marks the break."""
+    if not isinstance(before, Table) or not before.rows or not table.rows:
+        return False
+    header = [c.text.strip().lower() for c in before.rows[0]]
+    return any(header) and [c.text.strip().lower() for c in table.rows[0]] == header
+
+
 def attach_captions(blocks: list, styled: set[int] = frozenset(), continued: set[int] = frozenset()) -> list:
     """Give each table the caption printed right above it or right below it, whatever made the
     file; the caption is then not also a block of its own. A caption is a paragraph or heading
@@ -245,6 +273,8 @@ def attach_captions(blocks: list, styled: set[int] = frozenset(), continued: set
     page before (`continued`) has the caption of the table it continues. `styled` and
     `continued` hold the `index` the reader gave those blocks; the blocks are numbered again
     from 0."""
+    blocks = _join_wrapped_captions(blocks)
+
     def is_caption(n: int) -> bool:
         block = blocks[n] if 0 <= n < len(blocks) else None
         return isinstance(block, (Paragraph, Heading)) and (block.index in styled or looks_like_caption(block.text))
@@ -281,8 +311,9 @@ def attach_captions(blocks: list, styled: set[int] = frozenset(), continued: set
     for n, block in enumerate(blocks):
         if n in used:
             continue
-        if isinstance(block, Table) and block.index in continued and n not in captions and not block.caption:
-            captions[n] = last_caption
+        if isinstance(block, Table) and n not in captions and not block.caption and (
+                block.index in continued or _repeats_header(blocks[n - 1] if n else None, block)):
+            captions[n] = last_caption  # a table going on after a page break ('continued', or its header repeated)
         if isinstance(block, Table):
             last_caption = captions.get(n) or block.caption
         if captions.get(n):
