@@ -118,16 +118,20 @@ SEED_KNOWN_EXTRAS = {
 
 #: (document, producer or ALL): why it differs from its text version by more than TOLERANCE
 DOCUMENT_KNOWN = {
-    ("west-berkshire-2024-25", ALL):
-        "The renderings make 'The following points were raised in the debate:' a paragraph (the text reader "
-        "makes the short line a heading), so the page's title '... Compliments Annual Report 2024/25' heads the "
-        "list and the prose finder reads 'paragraphs 5.46-5.48' as two counts of compliments (a finder matter: "
-        "paragraph references are not figures). One extra on a page with no gold facts drops precision to 0.",
-    ("camden-2016-17", "word-borderless-lo"):
-        "LibreOffice splits Table F (ages of children) over two pages; read as two tables, the finder takes the "
-        "age bands of each part for complaint counts, where the whole table gives none (a finder matter).",
-    ("camden-2016-17", "web-chromium-layout"):
-        "As above for Table F in the -layout export, and the compliments row of Table A loses its years.",
+    ("gateshead-2021-22", "web-chromium-layout"):
+        "Chromium prints the bulleted list without its bullets and the -layout export indents every wrapped line "
+        "of an item like a new item, so the item holding 'formal contacts ... (187)' is cut into three lines and "
+        "the sentence loses what it counts.",
+    ("portsmouth-2024-25", "web-chromium-layout"):
+        "The text version draws its tables with box characters, read cell by cell (extract/readers/ruled.py); "
+        "Chromium prints the HTML table with its column titles wrapped ('Stage' over '1', '% of stage 1 "
+        "complaints with a' over 'finding'), which the -layout export cannot put back over their columns.",
+    ("kent-2019-20", "word-two-column-lo"):
+        "LibreOffice's two-column layout breaks the theme list over a page and a column: item labels and their "
+        "counts come apart ('Quality of assessment or decision-making' / '97 (24%)').",
+    ("southwark-2019-20", "word-two-column-lo"):
+        "LibreOffice's two-column layout breaks the themes table and the Ombudsman paragraph over a column, so "
+        "the last theme row and the sentence giving the decisions are read apart from what names them.",
     ("bristol-2018-19", "web-chromium-layout"):
         "The stage 1 response-time lines are indented in the export ('      Within 10 working days: 71 (33%)') "
         "and read as lines of text under a heading, not as the label/value rows the text reader reads.",
@@ -146,9 +150,6 @@ DOCUMENT_KNOWN = {
     ("hertfordshire-2015-16", "web-chromium-layout"):
         "Table 4's column titles wrapped over three lines come out of Chromium's print one word per line, so "
         "the stage rows lose their in-time and average-days columns.",
-    ("havering-2016-17", "web-chromium-layout"):
-        "The page title 'CHILDREN SERVICES ANNUAL COMPLAINTS REPORT 2016-17' is wrapped after '2016-' in the "
-        "export and the text reader joins the title to '17' as a label and its figure.",
 }
 
 #: pdftotext without -layout writes a table's cells one per line in the order the PDF draws them

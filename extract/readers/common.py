@@ -246,8 +246,9 @@ def _join_wrapped_captions(blocks: list) -> list:
         previous = joined[-1] if joined else None
         following = blocks[n + 1] if n + 1 < len(blocks) else None
         if (isinstance(block, Paragraph) and isinstance(previous, (Paragraph, Heading)) and isinstance(following, Table)
-                and looks_like_caption(previous.text) and block.text[:1].islower()
-                and len(block.text.split()) <= MAX_CAPTION_FRAGMENT_WORDS):
+                and looks_like_caption(previous.text) and len(block.text.split()) <= MAX_CAPTION_FRAGMENT_WORDS
+                and (block.text[:1].islower() or re.search(r"[-–/]$", previous.text) and re.match(r"\d{2,4}\b", block.text))):
+            # ('Table 7: Stage 2 outcomes, 2016-' over '17')
             joined[-1] = previous.model_copy(update={"text": f"{previous.text} {block.text}"})
             continue
         joined.append(block)

@@ -70,7 +70,8 @@ def read(path: Path) -> Document:
     if not text.strip():
         raise EmptyDocumentError(f"{path.name}: the file is empty")
     builder = BlockBuilder()
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # (a form feed is a page break of a PDF export: no indentation, so nothing continues across it by it)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "").split("\n")
     lines = join_figures_to_labels([MARKER_TAB_RE.sub(r"\g<marker> ", line) for line in lines])
     lines_to_blocks(with_outer_pipes(lines), builder)
     return finish(source, builder)
@@ -102,6 +103,9 @@ def join_figures_to_labels(lines: list[str]) -> list[str]:
         section = re.match(r"(\d{1,2})\.\s", label)
         if section and value.startswith(section.group(1) + "."):
             continue  # '2. Analysis of complaints' over '2.1': a paragraph number, not a figure
+        if re.search(r"(?:19|20)\d\d\s*[-–/]$", label) and re.fullmatch(r"\d{2,4}", value):
+            lines[i - 1], lines[i] = label + value, ""  # a year broken at the line's end: 'outcomes, 2016-' / '17'
+            continue
         joined = f"{label}: {value}"
         comment = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if comment[:1].islower() and not BARE_FIGURE_RE.fullmatch(comment):
@@ -193,7 +197,9 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
                             and len(pending[0][1].split()) <= MAX_HEADING_WORDS)  # '3. Details of complaints ...'
                    and (_is_prose(line) or re.search(r"[\w)][.!?]$", stripped)) and not BULLET_RE.match(line)
                    and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))  # ('... Policy &' / 'Governance.')
-        if (continues or wrapped and not looks_like_caption(stripped)) and not re.search(r"[.!?:;]\s*$", pending[-1][1]):
+        open_bracket = pending and pending[-1][1].count("(") > pending[-1][1].count(")")  # '(2020/21:' / '6).'
+        if (continues or wrapped and not looks_like_caption(stripped)) and (
+                open_bracket or not re.search(r"[.!?:;]\s*$", pending[-1][1])):
             pending[-1] = (pending[-1][0], pending[-1][1].rstrip() + " " + stripped)
         else:
             flush()
@@ -284,6 +290,8 @@ def _looks_like_heading(text: str) -> bool:
         return False  # a sentence; '4.1 All 212 complaints were considered at stage 1.' too
     if re.match(r"^[\d,.%]+\s+[a-z]", text):
         return False  # '5 complaints were considered' is a sentence
+    if text.count("(") > text.count(")"):
+        return False  # a line that breaks inside a bracket goes on: '... services (2020/21:' / '6). It made ...'
     stop = re.search(r"[a-z0-9)]\.\s+[A-Z]", text)
     if stop and re.search(r"\b(?:were|was|is|are|has|have|had)\b", text[:stop.start()]):
         return False  # two sentences: '190 complaints were responded to. Response times were:'
