@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from schemas import FIXED_CATEGORIES, Measure, Stage
-from schemas.periods import find_periods, parse_period
+from schemas.periods import find_periods
 from schemas.errors import LexiconError
 
 LEXICON_PATH = Path(__file__).resolve().parent / "lexicon.yaml"

@@ -2,7 +2,7 @@
 
 Like pdfplumber's table settings: one validated object, defaults here, and `FinderSettings.
 resolve({...})` for a dict of overrides (e.g. from a YAML file or a test). The PDF reader's
-own settings are `extract.readers.pdf.PdfSettings`.
+own settings are `extract.readers.pdf_lines.PdfSettings`.
 """
 
 from __future__ import annotations

@@ -349,7 +349,6 @@ def make_pdf(source: Source, path: Path) -> None:
     story: list = []
     blocks = source.blocks
     table_no = 0
-    pending_split: list = []  # flowables (captions) waiting for a forced-split table
 
     if look.cover_blocks:
         story.append(Spacer(1, 5 * cm))

@@ -108,3 +108,13 @@ def test_the_module_graph_has_no_cycle():
         if start not in state and visit(start, [start]):
             break
     assert not cycle, " -> ".join(cycle)
+
+
+#: An extractor module longer than this has become several things; split it along what it reads.
+MAX_EXTRACTOR_LINES = 450
+
+
+def test_no_extractor_module_outgrows_one_idea():
+    long = {name: n for name, path in modules().items() if name.startswith("extract")
+            and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_EXTRACTOR_LINES}
+    assert not long, f"over {MAX_EXTRACTOR_LINES} lines: {long}"

@@ -178,7 +178,7 @@ def test_a_new_user_follows_a_figure_from_the_comparison_to_its_page_in_the_repo
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    browser, (base, db_path) = wide, site
+    browser, (base, _db) = wide, site
     browser.get(base + "/benchmark")
     for name, value in [("council", "Thurrock"), ("measure", "complaints_responded"), ("stage", "stage1"),
                         ("category", ""), ("unit", "count")]:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from normalise import categories
 from normalise.categories import (
     AMBIGUITY_MARGIN,
     DEFAULT_SCORE_CUTOFF,

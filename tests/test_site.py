@@ -396,7 +396,7 @@ def test_a_document_page_names_the_report_and_counts_its_facts(seeds, site):
     assert "<title>Report: Thurrock, 2023-24: Appendix - 2023/24 Children&#39;s Social Care Complaints" in html
     said = text(html)
     assert "Published at not recorded: the corpus's manifest gives no address for this report" in said
-    assert f"Format text; text extracted from the council's PDF" in said
+    assert "Format text; text extracted from the council's PDF" in said
     assert f"{document['facts']} facts (" in said
     assert f"{document['facts_accepted']} accepted" in said and f"{document['facts_needs_check']} needs a check" in said
     assert f'href="/reports/{document["sha256"]}.txt"' in html and f'href="/check/{document["sha256"]}"' in html

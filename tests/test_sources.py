@@ -21,7 +21,7 @@ from docx import Document as WordDocument
 
 from cli import main
 from corpus.follow import fetch_sources
-from corpus.manifest import load_manifest, write_manifest
+from corpus.manifest import load_manifest
 from corpus.moderngov import DocumentLink, document_links, is_committee_page, page_title, to_follow
 from corpus.sources import (
     SourceRow,

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from extract.readers.common import looks_numeric
-from extract.readers.pdf import Line, PdfSettings, borderless_tables
+from extract.readers.pdf_lines import Line, PdfSettings
+from extract.readers.pdf_tables import borderless_tables
 from schemas.periods import is_period_label
 from schemas import Cell
 
