@@ -79,8 +79,9 @@ def _section_texts(doc: Document) -> dict[int, str]:
     texts: list[str] = []
     for block in doc.blocks + [Heading(index=len(doc.blocks), text="")]:
         if isinstance(block, Heading):
+            section = " ".join(texts)  # one string shared by the section's blocks (a long report may have no headings)
             for index in current:
-                sections[index] = " ".join(texts)
+                sections[index] = section
             current, texts = [], []
         elif isinstance(block, (Paragraph, ListItem)):
             current.append(block.index)
