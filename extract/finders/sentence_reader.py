@@ -93,6 +93,8 @@ class SentenceReader:
     def run(self) -> list[Candidate]:
         s = self.s
         figures = s.figures()
+        if not figures:
+            return []
         effects, carry = frame_engine().apply(s, figures, {"bracket_convention"} if self.bracket_period else set())
         if not carry:
             self.carried = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import spacy
 from spacy.matcher import Matcher
@@ -91,14 +91,19 @@ class Sentence:
     services: list[tuple[int, int, str]] = field(default_factory=list)  # the document's service names in it
     text: str = field(init=False)
     doc: Doc = field(init=False)
-    cues: list[Cue] = field(init=False)
-    periods: list[PeriodMention] = field(init=False)
 
     def __post_init__(self) -> None:
         self.text = self.span.text
         self.doc = self.span.as_doc()
-        self.cues = self.lexicon.cues(self.text)
-        self.periods = find_periods(self.text)
+
+    # read on first use: most sentences of a report hold no figure and are never read further
+    @cached_property
+    def cues(self) -> list[Cue]:
+        return self.lexicon.cues(self.text)
+
+    @cached_property
+    def periods(self) -> list[PeriodMention]:
+        return find_periods(self.text)
 
     def cues_in(self, start: int, end: int, kind: str | None = None) -> list[Cue]:
         return [c for c in self.cues if c.start >= start and c.end <= end and (kind is None or c.kind == kind)]
