@@ -295,3 +295,106 @@ def test_a_ruled_table_gives_facts_for_each_year_column(text_report):
            if f.measure.value in {"complaints_received", "concerns_received"}}
     assert got == {("2022-23", "concerns_received", None, 61), ("2023-24", "concerns_received", None, 74),
                    ("2022-23", "complaints_received", "stage1", 149), ("2023-24", "complaints_received", "stage1", 143)}
+
+
+# -- hard-wrapped text exports (pdftotext without -layout) ---------------------------------------
+# Excerpts of real committee minutes (tests/real) as LibreOffice printed them to PDF and
+# pdftotext exported them: lines wrapped at the page width, bullets lost or printed apart.
+
+KIRKLEES_EXPORT = """The Board considered the Childrens Services Annual Complaints Report which was presented
+by Sara Miles, Head of Service – Resources, Improvement and Partnerships.
+The Board noted the annual report set out the compliments and complaints regarding Children’s
+Social Care during the period of 01 April 2020 to 31 March 2022 and that:
+
+During 2021-22, 60 contacts (of 261) were made to team relating to 3 service areas of Care
+Leavers, Children Looked After and the Fostering Service
+Of the 60 contacts, 41 were complaints and 7 were made by children and young people
+(C&YP)
+All complaints made by C&YP were resolved to their satisfaction though the local resolutions
+process.
+This was positive for both the C&YP and in terms of learning how best to engage C&YP.
+C&YP were supported by the Children’s Rights Team through the process of raising a
+complaint.
+Section 9 of the report detailed the nature of the complaints raised, with effective
+communication being one of the main areas where a complaint was raised by C&YP.
+Section 12 of the report highlighted the learning from any complaints, around information
+sharing, implementation of new policies and the timeliness of decisions.
+"""
+
+READING_EXPORT = """The Director of Children, Education and Early Help Services submitted a report providing the
+Committee with an overview of complaints activity and performance for Children’s Social Care for
+the period from the 1 April 2017 to the 31 March 2018.
+The report stated that during the period the service had received 136 statutory complaints, which
+was an increase of four (3.03%) compared to 2016/17. Of the 136 complaints that had been
+received:
+\uf0b7
+\uf0b7
+\uf0b7
+34 had been resolved through Alternative Dispute Resolution (ADR) by the Social Care
+Teams;
+98 had been progressed to a formal investigation;
+4 had been withdrawn.
+
+During the same period six complaints had progressed to a Stage 2 investigation, and two had
+progressed to a Stage 3 investigation. The Customer Relations Team had continued to raise
+awareness of the complaints process and in accordance with recommendations from Ofsted had
+worked with operational teams to encourage children and young people to submit complaints
+"""
+
+NORTH_LINCS_EXPORT = """Children & Families Cabinet Member – Minutes – 7 August 2020
+2 CHILDREN’S SOCIAL CARE SERVICES STATUTORY COMPLAINTS, COMPLIMENTS AND
+REPRESENTATION REPORT – ANNUAL REVIEW 2019-20 – The Director: Governance and
+Partnerships submitted a report presenting the Children’s Social Care Services Statutory
+Complaints, Compliments and Representation Report – Annual Review 2019-20 in line with
+statutory requirements.
+There was a legal requirement to present an annual report on representations and complaints,
+received about services delivered under the Children Act 1989. The annual report was attached
+as an appendix.
+These statutory procedures conferred on service users, or representatives acting on their behalf,
+the right to make representations about services. There was a requirement that local authorities
+addressed these representations through a three-stage procedure for complaints for social care
+services for children.
+During 2019-20 there were 27 statutory stage 1 complaints about Children’s Services, which
+represented 3% of open cases. This was 25% fewer complaints than the previous year.
+"""
+
+
+def _text_blocks(tmp_path, body: str):
+    from extract.readers import text
+
+    path = tmp_path / "export.txt"
+    path.write_text(body, encoding="utf-8")
+    return [b for b in text.read(path).blocks if hasattr(b, "text")]
+
+
+def test_a_line_that_stops_short_of_the_wrap_width_ends_its_paragraph(tmp_path):
+    blocks = _text_blocks(tmp_path, KIRKLEES_EXPORT)
+    texts = [b.text for b in blocks]
+    assert any(t.startswith("During 2021-22, 60 contacts") and t.endswith("the Fostering Service") for t in texts), texts
+    assert any(t.startswith("Of the 60 contacts, 41 were complaints") and t.endswith("(C&YP)") for t in texts), texts
+    # a line wrapped at the width still goes on: '... raising a' / 'complaint.'
+    assert any(t.endswith("through the process of raising a complaint.") for t in texts), texts
+
+
+def test_bullets_printed_apart_are_dropped_and_semicolon_clauses_are_items(tmp_path):
+    blocks = _text_blocks(tmp_path, READING_EXPORT)
+    assert not any(b.text.strip() == "\uf0b7" for b in blocks)
+    items = [b.text for b in blocks if b.kind == "list_item"]
+    assert items == ["34 had been resolved through Alternative Dispute Resolution (ADR) by the Social Care Teams;",
+                     "98 had been progressed to a formal investigation;", "4 had been withdrawn."]
+
+
+def test_a_numbered_item_title_in_capitals_opens_a_paragraph(tmp_path):
+    blocks = _text_blocks(tmp_path, NORTH_LINCS_EXPORT)
+    assert blocks[0].text == "Children & Families Cabinet Member – Minutes – 7 August 2020"
+    assert blocks[1].text.startswith("2 CHILDREN’S SOCIAL CARE SERVICES STATUTORY COMPLAINTS")
+
+
+def test_minutes_exported_without_layout_give_the_facts_of_their_text_version(text_report):
+    reading = text_report(READING_EXPORT, council="Reading", year="2017-18", title="Annual Complaints Report 2017-2018 for Children's Social Care")
+    outcomes = {(f.category, f.value) for f in reading.facts if f.measure.value == "complaints_by_outcome"}
+    assert ("withdrawn", 4) in outcomes
+    assert not [f for f in reading.facts if f.measure.value == "complaints_received" and f.value == 98]
+    lincs = text_report(NORTH_LINCS_EXPORT, council="North Lincolnshire", year="2019-20", title=None)
+    assert not [f for f in lincs.facts if f.value == 2], "the item number is not a count"
+    assert [f.value for f in lincs.facts if f.measure.value == "complaints_received" and f.stage and f.stage.value == "stage1"] == [27]

@@ -25,7 +25,7 @@ from extract.readers.common import (
     strip_markdown,
 )
 from schemas.errors import EmptyDocumentError, ReadError
-from schemas import Cell, Document, DocumentFormat, Paragraph
+from schemas import Cell, Document, DocumentFormat, ListItem, Paragraph
 
 NUMBERED_RE = re.compile(r"^\s*(?P<marker>\d{1,2}[.)])\s+(?P<text>\S.*)$")
 # Word's export puts a tab after a bullet or list number ('•\t90% of ...'): that is not a table
@@ -45,6 +45,13 @@ MAX_HEADING_WORDS = 14
 UNMARKED_ITEM_INDENT = 4  # spaces before a list item whose bullet was lost
 WRAPPED_LINE_CHARS = 60  # a line this long that stops mid-sentence was wrapped: the next goes on it
 MAX_STOPPED_HEADING_WORDS = 6  # '3. Stage 2 complaints.' is a heading; a longer stopped line is a sentence
+# a minute's item: its number and a title in capitals ('2 CHILDREN'S SOCIAL CARE SERVICES ...') opens a paragraph
+# a bullet the export put on a line of its own, away from its item: no text of its own
+LONE_BULLET_RE = re.compile(r"^\s*[•·▪◦‣●○\uf0b7\uf0a7\u2022]\s*$")
+ITEM_TITLE_RE = re.compile(r"^\s*\d{1,3}\.?\s+(?:[A-Z][A-Z’'&,()\-–]*\s+){2,}[A-Z][A-Z’'&,()\-–]*\b")
+MIN_WRAPPED_SHARE = 0.8  # a hard-wrapped line fills most of the width its text was wrapped at
+MIN_MEASURED_LINES = 10  # prose lines needed to measure that width
+MAX_ITEM_WORDS = 40  # a clause of a list whose bullets were lost, ending in ';'
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -138,6 +145,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
     ruled_lines = {i for table in ruled.values() for i in range(table.first, table.last + 1)}
     unruled = ["" if i in furniture or i in ruled_lines else line for i, line in enumerate(lines)]
     aligned = {table.first: table for table in aligned_tables(unruled)}
+    width = wrap_width(lines)
     i = 0
     last_item: int | None = None  # the line of the last list item that had no bullet
     pending: list[tuple[int, str]] = []  # (line number, text) of the paragraph being built
@@ -168,7 +176,7 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
             flush()
             i = read_table_region(lines, i, builder)
             continue
-        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line) or is_contents_line(line):
+        if not line.strip() or PAGE_NUMBER_LINE_RE.match(line) or is_contents_line(line) or LONE_BULLET_RE.match(line):
             flush()
             i += 1
             continue
@@ -190,8 +198,11 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         wrapped = (pending and _is_prose(pending[-1][1]) and not looks_like_caption(pending[-1][1].strip())
                    and not (len(pending) == 1 and re.match(r"^\s*\d{1,2}\.\s+[A-Z]", pending[0][1])
                             and len(pending[0][1].split()) <= MAX_HEADING_WORDS)  # '3. Details of complaints ...'
-                   and (_is_prose(line) or re.search(r"[\w)][.!?]$", stripped)) and not BULLET_RE.match(line)
-                   and not (NUMBERED_RE.match(line) and _in_a_list(lines, i)))  # ('... Policy &' / 'Governance.')
+                   and (_is_prose(line) or re.search(r"[\w)][.!?;]$|^\([^()]+\)$", stripped))  # '... people' / '(C&YP)'
+                   and not BULLET_RE.match(line)
+                   and not (NUMBERED_RE.match(line) and _in_a_list(lines, i))  # ('... Policy &' / 'Governance.')
+                   and not ITEM_TITLE_RE.match(line)
+                   and _filled(_line_before(lines, i, furniture), stripped, width))
         open_bracket = pending and pending[-1][1].count("(") > pending[-1][1].count(")")  # '(2020/21:' / '6).'
         if (continues or wrapped and not looks_like_caption(stripped)) and (
                 open_bracket or not re.search(r"[.!?:;]\s*$", pending[-1][1])):
@@ -202,6 +213,31 @@ def lines_to_blocks(lines: list[str], builder: BlockBuilder) -> None:
         i += 1
     flush()
     _merge_broken_paragraphs(builder)
+    _semicolon_lists(builder)
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width, in characters, a hard-wrapped export broke its lines at (None when it has too
+    few lines of running text to tell, or is not hard-wrapped)."""
+    lengths = sorted(len(line.rstrip()) for line in lines if _is_prose(line))
+    if len(lengths) < MIN_MEASURED_LINES:
+        return None
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _line_before(lines: list[str], i: int, furniture: set[int]) -> str:
+    """The last line of text before line `i`, over a page's running header or footer."""
+    return next((lines[k] for k in range(i - 1, -1, -1) if k not in furniture and lines[k].strip()), "")
+
+
+def _filled(previous: str, line: str, width: int | None) -> bool:
+    """Whether `previous` was broken by wrapping: the first word of `line` would not have fitted
+    on it. A line that stops well short of the width ended its paragraph or list item
+    ('... and the Fostering Service' / 'Of the 60 contacts, ...')."""
+    if width is None:
+        return True
+    first_word = line.split(maxsplit=1)[0] if line.split() else ""
+    return len(previous.rstrip()) + 1 + len(first_word) >= MIN_WRAPPED_SHARE * width
 
 
 def _is_prose(text: str) -> bool:
@@ -296,6 +332,30 @@ def _looks_like_heading(text: str) -> bool:
     if not (first.isupper() or first.isdigit()):
         return False
     return not re.fullmatch(r"[\d,.%£\s]+", text)
+
+
+def _semicolon_lists(builder: BlockBuilder) -> None:
+    """A list whose bullets the export lost: after a paragraph ending in a colon, short
+    paragraphs ending in ';' (the last in ';' or '.') are its items ('Of the 136 complaints
+    received:' / '98 had been progressed to a formal investigation;' / '4 had been withdrawn.')."""
+    blocks = builder.blocks
+    for start, block in enumerate(blocks):
+        if not (isinstance(block, (Paragraph, ListItem)) and block.text.rstrip().endswith(":")):
+            continue
+        end = start + 1
+        while (end < len(blocks) and isinstance(blocks[end], Paragraph)
+               and len(blocks[end].text.split()) <= MAX_ITEM_WORDS and blocks[end].text.rstrip().endswith(";")):
+            end += 1
+        if end == start + 1:
+            continue
+        if (end < len(blocks) and isinstance(blocks[end], Paragraph) and len(blocks[end].text.split()) <= MAX_ITEM_WORDS
+                and blocks[end].text.rstrip().endswith(".")):
+            end += 1  # the last item
+        if end - start - 1 < 2:
+            continue
+        for n in range(start + 1, end):
+            item = blocks[n]
+            blocks[n] = ListItem(index=item.index, page=item.page, line=item.line, bbox=item.bbox, text=item.text)
 
 
 def _merge_broken_paragraphs(builder: BlockBuilder) -> None:
