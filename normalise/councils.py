@@ -25,6 +25,9 @@ TITLE_CHARS = 1500  # how much of the start of a report counts as its title page
 COUNCIL_SUFFIX_RE = re.compile(
     r"^\s*(?:'s|’s)?\s*(?:Metropolitan\s+Borough\s+|Borough\s+|County\s+|City\s+|District\s+)?Council\b"
 )
+# a name that follows a title and perhaps a first name is a person's: 'Councillor Karen Warrington'
+PERSON_BEFORE_RE = re.compile(
+    r"\b(?:Councillors?|Cllrs?\.?|Mr\.?|Mrs\.?|Ms\.?|Miss|Dr\.?|Sir|Dame|Lord|Lady|Baroness)\s+(?:[A-Z][\w'’-]*\.?\s+){0,2}$")
 DOMAIN_RE = re.compile(r"(?:@|www\.)([a-z0-9-]+)\.gov\.uk", re.IGNORECASE)
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
@@ -228,11 +231,14 @@ class CouncilRegistry:
         """Council names printed in `text`: (start, end, council), case-sensitive on capitals.
 
         Names are matched as written with capitals ('Reading', 'Bury'), so the
-        words 'reading' and 'bury' in a sentence are not councils.
+        words 'reading' and 'bury' in a sentence are not councils; a name after a title
+        ('Councillor Karen Warrington', 'Mrs Barnet') is a person's.
         """
         found = []
         for match in self.mention_pattern.finditer(text):
             if not match.group(0)[0].isupper():
+                continue
+            if PERSON_BEFORE_RE.search(text[max(0, match.start() - 60):match.start()]):
                 continue
             council = self.lookup(match.group(0))
             if council is not None:

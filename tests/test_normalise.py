@@ -26,7 +26,7 @@ from normalise.categories import (
     load_taxonomies,
     normalise_label,
 )
-from normalise.councils import UnknownCouncilError, load_registry, name_key
+from normalise.councils import UnknownCouncilError, detect_council, load_registry, name_key
 from schemas.periods import find_periods, is_period_label, make_period, parse_period, shift, start_year
 from normalise.review import ReviewRow, accept, parse_assignment, review_queue
 from schemas import CategoryMethod, Fact, Measure, Method, Provenance, Unit
@@ -446,6 +446,17 @@ def test_name_keys_and_mentions(registry):
     assert name_key("St. Helens") == name_key("Saint Helens Council") == "st helens"
     mentions = registry.find_mentions("Thurrock Council and the London Borough of Redbridge; reading the report")
     assert [c.code for _, _, c in mentions] == ["E06000034", "E09000026"]
+
+
+def test_a_person_named_like_a_council_is_not_the_council(registry):
+    # Bath and North East Somerset's scrutiny minutes (tests/real) name no council but one councillor
+    text = ("Meeting: 17/11/2015 - Children and Young People Policy Development and Scrutiny Panel (Item 36)\n"
+            "Councillor Karen Warrington asked if they could identify any reason for the increase. "
+            "Cllr Barnet and Mrs J. Bury agreed.")
+    assert registry.find_mentions(text) == []
+    assert detect_council(text, registry) == (None, None)
+    mentions = registry.find_mentions("Warrington Borough Council: a report to Councillor Smith")
+    assert [c.name for _, _, c in mentions] == ["Warrington"]
 
 
 # -- periods -------------------------------------------------------------------------------
