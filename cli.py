@@ -25,7 +25,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object {document, facts}.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object {document, facts, rejected} (rejected: facts a person rejected in verifications.csv).")
 @click.option("--council", help="The council, when the document does not say (name or ONS code).")
 @click.option("--year", "period", help="The reporting year, e.g. 2023-24, when the document does not say.")
 @click.option("--accepted-only", is_flag=True,
@@ -205,7 +205,8 @@ def build(corpus_dir: Path | None, db_path: Path, strict: bool, workers: int | N
                    "(default: the bundled corpus).")
 def serve(db_path: Path, port: int, host: str, corpus_dir: Path | None) -> None:
     """Serve the database with Datasette (read-only), with titles, descriptions and licences,
-    and the archived report files at /reports/<sha256>.<ext>.
+    and the archived report files at /reports/<sha256>.<ext>. Datasette names the database
+    after its file: complaints.db is at /complaints, my.db at /my.
 
     Example:
 
@@ -299,7 +300,7 @@ def _unmapped_facts(db_path: Path):
               help="Where the documents are (default: the bundled corpus). Every format of a document is scored.")
 @click.option("--given-identity", is_flag=True,
               help="Give each document the council and year of its gold file, as a manifest row would "
-                   "(for pages that do not name them, like ../shared/real).")
+                   "(for pages that do not name them; tests/real has a manifest instead).")
 @click.option("-v", "--verbose", is_flag=True, help="List missed and extra facts.")
 def evaluate(gold_dir: Path, corpus_dir: Path | None, given_identity: bool, verbose: bool) -> None:
     """Score extraction against gold facts: recall and precision per document and overall,
@@ -310,20 +311,22 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None, given_identity: bool, verb
 
         complaints evaluate --gold tests/gold -v
 
-        complaints evaluate --gold ../shared/real/gold --corpus ../shared/real/docs --given-identity
+        complaints evaluate --gold tests/real --corpus tests/real
     """
     from pipeline.evaluate import accepted_score, describe_fact, describe_gold, evaluate_folder, reliability_table
 
     results = evaluate_folder(gold_dir, corpus_dir, given_identity=given_identity)
     if not results:
         raise click.ClickException(f"no document in the corpus matches a gold file in {gold_dir}")
-    click.echo(f"{'document':<36} {'council':<26} {'period':<8} {'gold':>5} {'found':>6} {'extra':>6} {'recall':>7} "
+    width = max([36] + [len(score.name) for score, _ in results])
+    click.echo(f"{'document':<{width}} {'council':<26} {'period':<8} {'gold':>5} {'found':>6} {'extra':>6} {'recall':>7} "
                f"{'precision':>9} {'accepted':>8}")
     for score, extraction in results:
         doc = extraction.document
         accepted = accepted_score(score)
-        click.echo(f"{score.name:<36} {(doc.authority_name or '?')[:26]:<26} {doc.period or '?':<8} {score.gold:>5} "
-                   f"{len(score.matched):>6} {len(score.extra):>6} {score.recall:>7.3f} {score.precision:>9.3f} "
+        precision = f"{score.precision:.3f}" if score.extracted else "-"  # nothing published: no precision to give
+        click.echo(f"{score.name:<{width}} {(doc.authority_name or '?')[:26]:<26} {doc.period or '?':<8} {score.gold:>5} "
+                   f"{len(score.matched):>6} {len(score.extra):>6} {score.recall:>7.3f} {precision:>9} "
                    f"{accepted.extracted:>8}")
         if verbose:
             for miss in score.missed:
@@ -333,9 +336,11 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None, given_identity: bool, verb
                     click.echo(f"    extra:  {describe_fact(fact)}  [{fact.status.value} {fact.provenance.confidence:g}]")
     all_facts = _totals(score for score, _ in results)
     accepted = _totals(accepted_score(score) for score, _ in results)
-    click.echo(f"{'overall':<36} {'':<26} {'':<8} {all_facts.gold:>5} {all_facts.matched:>6} "
+    click.echo(f"{'overall':<{width}} {'':<26} {'':<8} {all_facts.gold:>5} {all_facts.matched:>6} "
                f"{all_facts.extracted - all_facts.matched:>6} {all_facts.recall:>7.3f} {all_facts.precision:>9.3f} "
                f"{accepted.extracted:>8}")
+    click.echo("(found: gold facts extracted; extra: extracted facts not in the gold; accepted: extracted facts "
+               "whose calibrated confidence reaches the threshold, the rest are needs_check)")
     click.echo("")
     click.echo("reliability of confidence (every extracted fact):")
     click.echo(f"  {'confidence':<11} {'facts':>6} {'right':>6} {'precision':>9}")

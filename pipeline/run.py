@@ -100,7 +100,8 @@ def extract_document(
             what for what, value in (("council", chosen_council), ("reporting year", chosen_period)) if value is None
         )
         extraction.status = DocumentStatus.UNIDENTIFIED
-        extraction.error = f"{source.file_name}: the {missing} could not be determined from the document; add a manifest row"
+        extraction.error = (f"{source.file_name}: the {missing} could not be determined from the document; "
+                            "give it (--council / --year, or a manifest row)")
         return extraction
     found = find_candidates(doc, chosen_period, lexicon)
     extraction.warnings.extend(found.warnings)
@@ -110,7 +111,9 @@ def extract_document(
     extraction.facts = assess(facts, chosen_period, calibration)
     if not extraction.facts:
         extraction.status = DocumentStatus.NO_FACTS
-        extraction.error = f"{source.file_name}: no figures could be read from the document"
+        extraction.error = (f"{source.file_name}: no figure could be published as a children's social care fact; "
+                            f"{len(found.set_aside)} set aside with their reasons" if found.set_aside
+                            else f"{source.file_name}: no figure in the document was read as a complaints fact")
     return extraction
 
 

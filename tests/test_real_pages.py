@@ -175,3 +175,23 @@ def test_without_the_manifest_no_page_is_given_to_the_wrong_council():
         assert code is not None or not extraction.facts, f"{path.stem}: facts without a council"
     assert not wrong, wrong
     assert identified >= 6
+
+
+def test_a_page_with_nothing_published_says_what_became_of_its_figures():
+    from pipeline.run import extract_file
+
+    messages = {}
+    for row in real_manifest():
+        stem = Path(row["file"]).stem
+        if gold(stem)["facts"]:
+            continue
+        extraction = extract_file(REAL / f"{stem}.txt", council=row["council"], period=row["period"])
+        assert not extraction.facts and extraction.error
+        messages[stem] = (extraction.error, len(extraction.set_aside))
+    assert messages
+    for stem, (error, aside) in messages.items():
+        if aside:
+            assert f"{aside} set aside with their reasons" in error, (stem, error)
+        else:
+            assert "no figure in the document was read as a complaints fact" in error, (stem, error)
+    assert any(aside for _, aside in messages.values()), "some hard negative prints figures that are set aside"
