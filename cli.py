@@ -80,7 +80,8 @@ def extract(file: Path, as_json: bool, council: str | None, period: str | None, 
     else:
         _print_extraction(extraction)
     if extraction.error and extraction.status.value in {"failed", "unidentified"}:
-        click.echo(f"Error: {extraction.error}", err=True)
+        if as_json:  # the summary printed it already; with --json, standard error carries the one line
+            click.echo(f"Error: {extraction.error}", err=True)
         sys.exit(1)
 
 
