@@ -12,7 +12,7 @@ from pathlib import Path
 
 from extract.readers.layout import aligned_tables
 from extract.readers.ruled import ruled_tables
-from extract.readers.text_patterns import BULLET_RE, MD_HEADING_RE, PIPE_ROW_RE
+from extract.readers.text_patterns import BULLET_RE, LONE_BULLET_RE, MARKERS, MD_HEADING_RE, PIPE_ROW_RE
 from extract.readers.text_tables import read_table_region
 from extract.readers.common import (
     BlockBuilder,
@@ -29,7 +29,7 @@ from schemas import Cell, Document, DocumentFormat, ListItem, Paragraph
 
 NUMBERED_RE = re.compile(r"^\s*(?P<marker>\d{1,2}[.)])\s+(?P<text>\S.*)$")
 # Word's export puts a tab after a bullet or list number ('•\t90% of ...'): that is not a table
-MARKER_TAB_RE = re.compile(r"^(?P<marker>\s*(?:[-•·*▪◦‣●○\uf0b7\uf0a7\u2022\u2013]|\d{1,2}[.)]|\d+(?:\.\d+)+))\t+(?=[^\t]+$)")
+MARKER_TAB_RE = re.compile(rf"^(?P<marker>\s*(?:{MARKERS}|\d{{1,2}}[.)]|\d+(?:\.\d+)+))\t+(?=[^\t]+$)")
 SECTION_NUMBER_RE = re.compile(r"^\s*\d+(?:\.\d+)+\.?\s*$")
 BOLD_LINE_RE = re.compile(r"^\s*\*\*[^*]+\*\*\s*$")
 MD_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")  # '---|---|---'
@@ -46,8 +46,6 @@ UNMARKED_ITEM_INDENT = 4  # spaces before a list item whose bullet was lost
 WRAPPED_LINE_CHARS = 60  # a line this long that stops mid-sentence was wrapped: the next goes on it
 MAX_STOPPED_HEADING_WORDS = 6  # '3. Stage 2 complaints.' is a heading; a longer stopped line is a sentence
 # a minute's item: its number and a title in capitals ('2 CHILDREN'S SOCIAL CARE SERVICES ...') opens a paragraph
-# a bullet the export put on a line of its own, away from its item: no text of its own
-LONE_BULLET_RE = re.compile(r"^\s*[•·▪◦‣●○\uf0b7\uf0a7\u2022]\s*$")
 ITEM_TITLE_RE = re.compile(r"^\s*\d{1,3}\.?\s+(?:[A-Z][A-Z’'&,()\-–]*\s+){2,}[A-Z][A-Z’'&,()\-–]*\b")
 MIN_WRAPPED_SHARE = 0.8  # a hard-wrapped line fills most of the width its text was wrapped at
 MIN_MEASURED_LINES = 10  # prose lines needed to measure that width
@@ -236,7 +234,7 @@ def _filled(previous: str, line: str, width: int | None) -> bool:
     ('... and the Fostering Service' / 'Of the 60 contacts, ...')."""
     if width is None:
         return True
-    first_word = line.split(maxsplit=1)[0] if line.split() else ""
+    first_word = (line.split(maxsplit=1) or [""])[0]
     return len(previous.rstrip()) + 1 + len(first_word) >= MIN_WRAPPED_SHARE * width
 
 
@@ -355,7 +353,7 @@ def _semicolon_lists(builder: BlockBuilder) -> None:
             continue
         for n in range(start + 1, end):
             item = blocks[n]
-            blocks[n] = ListItem(index=item.index, page=item.page, line=item.line, bbox=item.bbox, text=item.text)
+            blocks[n] = ListItem(**item.model_dump(exclude={"kind"}))
 
 
 def _merge_broken_paragraphs(builder: BlockBuilder) -> None:
